@@ -1,0 +1,239 @@
+//! The command line: flags, help texts, and the mapping from outcomes to exit
+//! codes. Everything it does is a call into the library.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::formulation::Requirement;
+use crate::input::{self, ScenarioSource};
+use crate::instance::{Floor, Measure};
+use crate::optimize::optimize;
+use crate::report;
+use crate::solve::{Settings, Status};
+
+/// Exit codes (also in README.md).
+pub mod exit {
+    pub const SOLVED: u8 = 0;
+    pub const INTERNAL: u8 = 1;
+    pub const BAD_INPUT: u8 = 2;
+    pub const INFEASIBLE: u8 = 3;
+    pub const NO_PLAN_IN_TIME: u8 = 4;
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "divopt",
+    version,
+    about = "Find the right amount of supply-chain diversification, reserve stock and localization",
+    long_about = "divopt picks, per product, the supplier mix, the reserve stock and the domestic \
+capacity to build that minimize cost per period while the chain still serves at least a chosen \
+share of its criticality-weighted demand in every disruption scenario (the resilience floor).\n\n\
+Example:\n  divopt solve data/semis.csv --floor 0.9 --scenarios models/scenarios/semis.csv --out plan/"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Find the cheapest plan that meets a resilience floor in every scenario.
+    #[command(after_long_help = SOLVE_HELP)]
+    Solve(SolveArgs),
+}
+
+const SOLVE_HELP: &str = "\
+Exit codes: 0 solved (also when the time limit stopped the search with a plan; \
+the status says so), 1 internal error, 2 bad input or usage, 3 the floor cannot be \
+reached (the highest achievable floor and what caps it are printed), 4 no plan found \
+within the time limit.
+
+Files written by --out DIR (each atomically: nothing is half-written):
+  plan.csv       product, supplier, region, local, selected, quantity, share, modules, capacity
+  products.csv   product, demand, weight, reserve, reserve_periods, suppliers, regions,
+                 local_share, worst_fill, worst_scenario, action
+  scenarios.csv  scenario, kind, duration, probability, fill, worst_product, worst_product_fill
+  summary.json   status, floor, measure, objective, costs, baseline_cost, premium_pct, gap,
+                 min_fill, solve_seconds, ...
+
+The model is written out in models/core.md; input columns are described in README.md.";
+
+/// How the floor is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MeasureArg {
+    /// In every scenario, the criticality-weighted fill is at least the floor.
+    Worst,
+    /// Every weighted product meets the floor on its own in every scenario (weakest link).
+    Each,
+    /// The probability-weighted average scenario fill meets the floor.
+    Expected,
+}
+
+impl From<MeasureArg> for Measure {
+    fn from(arg: MeasureArg) -> Measure {
+        match arg {
+            MeasureArg::Worst => Measure::Worst,
+            MeasureArg::Each => Measure::Each,
+            MeasureArg::Expected => Measure::Expected,
+        }
+    }
+}
+
+fn positive(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("{text:?} is not a number > 0")),
+    }
+}
+
+fn non_negative(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("{text:?} is not a number >= 0")),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SolveArgs {
+    /// Options CSV: one row per way to source a product (columns in README.md).
+    #[arg(value_name = "OPTIONS.csv")]
+    pub options: PathBuf,
+
+    /// Resilience floor f in [0, 1]: the share of critical demand to serve in every scenario.
+    #[arg(long, default_value = "0.9", value_name = "F")]
+    pub floor: Floor,
+
+    /// How the floor is measured across products and scenarios.
+    #[arg(long, value_enum, default_value = "worst")]
+    pub measure: MeasureArg,
+
+    /// Scenarios CSV (repeatable). Without it: one scenario per region in which that
+    /// region loses all capacity for --duration periods.
+    #[arg(long = "scenarios", value_name = "FILE")]
+    pub scenarios: Vec<PathBuf>,
+
+    /// Periods each default regional outage lasts (only without --scenarios).
+    #[arg(long, value_name = "PERIODS", value_parser = positive, conflicts_with = "scenarios")]
+    pub duration: Option<f64>,
+
+    /// Relative optimality gap at which the search stops.
+    #[arg(long, default_value = "1e-4", value_name = "G", value_parser = non_negative)]
+    pub gap: f64,
+
+    /// Stop after this many seconds with the best plan found (status time_limit).
+    #[arg(long, value_name = "SECONDS", value_parser = positive)]
+    pub time_limit: Option<f64>,
+
+    /// Threads for HiGHS (default: HiGHS's own choice).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub threads: Option<u32>,
+
+    /// Write plan.csv, products.csv, scenarios.csv and summary.json into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Print the summary and the plan as JSON on stdout instead of the text summary.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Show HiGHS's own log on stderr.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// Prints to stdout; a closed pipe (e.g. `| head`) is not an error.
+fn print_stdout(text: &str) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+fn solve_command(args: &SolveArgs) -> anyhow::Result<u8> {
+    let source = if args.scenarios.is_empty() {
+        ScenarioSource::RegionalOutages {
+            duration_periods: args.duration.unwrap_or(3.0),
+        }
+    } else {
+        ScenarioSource::Files(&args.scenarios)
+    };
+    let loaded = match input::load(&args.options, source) {
+        Ok(loaded) => loaded,
+        Err(errors) => {
+            eprintln!("error: {} problem(s) in the input:", errors.0.len());
+            eprintln!("{errors}");
+            return Ok(exit::BAD_INPUT);
+        }
+    };
+    for warning in &loaded.warnings {
+        eprintln!("note: {warning}");
+    }
+    let instance = &loaded.instance;
+    let requirement = Requirement::new(args.floor, args.measure.into());
+    let settings = Settings {
+        relative_gap: args.gap,
+        time_limit_seconds: args.time_limit,
+        threads: args.threads,
+        verbose: args.verbose,
+    };
+    let solution = optimize(instance, requirement, &settings)?;
+    let summary = report::json::Summary::new(instance, &solution);
+    let plan = solution.best.as_ref().map(|b| &b.plan);
+
+    if let (Some(dir), Some(best)) = (&args.out, &solution.best) {
+        let baseline = solution.baseline.as_ref().map(|b| &b.plan);
+        let files = [
+            ("plan.csv", report::csv::plan_csv(instance, &best.plan)),
+            (
+                "products.csv",
+                report::csv::products_csv(instance, &best.plan, &best.evaluation, baseline),
+            ),
+            (
+                "scenarios.csv",
+                report::csv::scenarios_csv(instance, &best.evaluation),
+            ),
+            ("summary.json", report::json::summary_json(&summary)),
+        ];
+        crate::output::write_all(dir, &files)?;
+        eprintln!(
+            "wrote plan.csv, products.csv, scenarios.csv and summary.json to {}",
+            dir.display()
+        );
+    } else if let Some(dir) = &args.out {
+        eprintln!("no plan, so nothing was written to {}", dir.display());
+    }
+
+    let text = if args.json {
+        report::json::document_json(instance, &summary, plan)
+    } else {
+        report::text::summary_text(instance, &solution, &summary)
+    };
+    print_stdout(&text)?;
+    Ok(match solution.status {
+        Status::Optimal | Status::TimeLimit => exit::SOLVED,
+        Status::Infeasible => exit::INFEASIBLE,
+        Status::NoPlanInTime => exit::NO_PLAN_IN_TIME,
+    })
+}
+
+/// Runs the command line and returns the process's exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Solve(args) => solve_command(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(exit::INTERNAL)
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! The independent evaluator: recomputes cost and fills from a [`Plan`]
+//! alone, and checks the plan against the instance and a requirement.
+//!
+//! It deliberately shares nothing with the formulation or the solver (no
+//! good_lp here): every plan divopt reports is judged by this second, simple
+//! implementation of the model's definitions (models/core.md, "Fill").
+
+use ndarray::Array2;
+
+use crate::formulation::Requirement;
+use crate::instance::{Instance, Measure, ProductId, ScenarioId};
+use crate::plan::Plan;
+
+/// Relative tolerance for every check: a plan may miss a row by at most this much.
+pub const TOLERANCE: f64 = 1e-6;
+
+/// Cost per period, by part.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+pub struct Costs {
+    /// Σ c_o x_o
+    pub purchase: f64,
+    /// Σ F_o y_o
+    pub qualification: f64,
+    /// Σ e_o m_o
+    pub localization: f64,
+    /// Σ h_p r_p
+    pub reserve_holding: f64,
+}
+
+impl Costs {
+    pub fn total(&self) -> f64 {
+        self.purchase + self.qualification + self.localization + self.reserve_holding
+    }
+}
+
+/// What a plan does in every scenario.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    pub costs: Costs,
+    /// fill[p, k] = min(1, (T_k Σ_o (1 − a_{k,o}) Cap_o + r_p) / (d_p T_k)).
+    pub fill: Array2<f64>,
+    /// Σ_p w_p fill[p, k] / Σ_p w_p (1 when no product carries weight).
+    pub scenario_fill: Vec<f64>,
+    /// Σ_k π_k scenario_fill[k].
+    pub expected_fill: f64,
+}
+
+impl Evaluation {
+    /// The scenario with the lowest weighted fill (first one on ties).
+    pub fn worst_scenario(&self) -> Option<ScenarioId> {
+        argmin(self.scenario_fill.iter().copied()).map(ScenarioId)
+    }
+
+    /// The scenario in which product `p` has its lowest fill (first one on ties).
+    pub fn worst_scenario_of(&self, p: ProductId) -> Option<ScenarioId> {
+        argmin(self.fill.row(p.0).iter().copied()).map(ScenarioId)
+    }
+
+    /// The product with the lowest fill in scenario `k` among those that carry
+    /// weight (all products if none does; first one on ties).
+    pub fn worst_product_in(&self, instance: &Instance, k: ScenarioId) -> Option<ProductId> {
+        let weighted = instance.total_weight() > 0.0;
+        argmin(instance.product_ids().map(|p| {
+            if weighted && instance.product(p).weight == 0.0 {
+                f64::INFINITY
+            } else {
+                self.fill[[p.0, k.0]]
+            }
+        }))
+        .map(ProductId)
+    }
+}
+
+fn argmin(values: impl Iterator<Item = f64>) -> Option<usize> {
+    values
+        .enumerate()
+        .fold(None, |best: Option<(usize, f64)>, (i, v)| match best {
+            Some((_, b)) if b <= v => best,
+            _ => Some((i, v)),
+        })
+        .map(|(i, _)| i)
+}
+
+/// Computes cost and fills of `plan`. Assumes the plan has one decision per
+/// option and one reserve per product (see [`check_plan`]).
+pub fn evaluate(instance: &Instance, plan: &Plan) -> Evaluation {
+    let mut costs = Costs::default();
+    for (id, option) in instance.option_ids().zip(&instance.options) {
+        let decision = plan.option(id);
+        costs.purchase += option.unit_cost * decision.quantity_per_period;
+        if decision.selected {
+            costs.qualification += option.fixed_cost_per_period;
+        }
+        if let Some(spec) = option.module {
+            costs.localization += spec.cost_per_period * f64::from(decision.modules);
+        }
+    }
+    for (id, product) in instance.product_ids().zip(&instance.products) {
+        if let Some(h) = product.holding_cost_per_unit {
+            costs.reserve_holding += h * plan.reserve(id);
+        }
+    }
+
+    // survival[k, o] = 1 − a_{k,o}
+    let mut survival = Array2::<f64>::ones((instance.scenarios.len(), instance.options.len()));
+    for (k, scenario) in instance.scenarios.iter().enumerate() {
+        for &(o, loss) in &scenario.losses {
+            survival[[k, o.0]] = 1.0 - loss;
+        }
+    }
+    let capacity: Vec<f64> = instance
+        .option_ids()
+        .map(|o| plan.capacity_per_period(instance, o))
+        .collect();
+
+    let mut fill = Array2::<f64>::zeros((instance.products.len(), instance.scenarios.len()));
+    for (p, product) in instance.products.iter().enumerate() {
+        for (k, scenario) in instance.scenarios.iter().enumerate() {
+            let duration = scenario.duration_periods;
+            let surviving: f64 = product
+                .options
+                .iter()
+                .map(|o| survival[[k, o.0]] * capacity[o.0])
+                .sum();
+            let served = duration * surviving + plan.reserve_units[p];
+            fill[[p, k]] = (served / (product.demand_per_period * duration)).min(1.0);
+        }
+    }
+
+    let total_weight = instance.total_weight();
+    let scenario_fill: Vec<f64> = (0..instance.scenarios.len())
+        .map(|k| {
+            if total_weight > 0.0 {
+                instance
+                    .products
+                    .iter()
+                    .enumerate()
+                    .map(|(p, product)| product.weight * fill[[p, k]])
+                    .sum::<f64>()
+                    / total_weight
+            } else {
+                1.0
+            }
+        })
+        .collect();
+    let expected_fill = instance
+        .scenario_weights()
+        .iter()
+        .zip(&scenario_fill)
+        .map(|(pi, f)| pi * f)
+        .sum();
+
+    Evaluation {
+        costs,
+        fill,
+        scenario_fill,
+        expected_fill,
+    }
+}
+
+/// Everything wrong with a plan as a plan: wrong shape, demand not met,
+/// quantities above capacity, modules or reserves out of bounds.
+pub fn check_plan(instance: &Instance, plan: &Plan) -> Vec<String> {
+    let mut problems = Vec::new();
+    if plan.options.len() != instance.options.len()
+        || plan.reserve_units.len() != instance.products.len()
+    {
+        problems.push(format!(
+            "the plan has {} option decisions and {} reserves; the instance has {} options and {} products",
+            plan.options.len(),
+            plan.reserve_units.len(),
+            instance.options.len(),
+            instance.products.len()
+        ));
+        return problems;
+    }
+    for (p, product) in instance.product_ids().zip(&instance.products) {
+        let demand = product.demand_per_period;
+        let bought: f64 = product
+            .options
+            .iter()
+            .map(|&o| plan.option(o).quantity_per_period)
+            .sum();
+        if (bought - demand).abs() > TOLERANCE * demand.max(1.0) {
+            problems.push(format!(
+                "product {:?}: buys {bought} units per period, demand is {demand}",
+                product.name
+            ));
+        }
+        let reserve = plan.reserve(p);
+        if !(reserve >= 0.0) {
+            problems.push(format!(
+                "product {:?}: reserve {reserve} is negative",
+                product.name
+            ));
+        }
+        match (product.holding_cost_per_unit, product.max_reserve_units) {
+            (None, _) if reserve > 0.0 => problems.push(format!(
+                "product {:?}: holds {reserve} units in reserve but cannot be stockpiled",
+                product.name
+            )),
+            (Some(_), Some(max)) if reserve > max * (1.0 + TOLERANCE) + TOLERANCE => {
+                problems.push(format!(
+                    "product {:?}: reserve {reserve} exceeds max_reserve {max}",
+                    product.name
+                ))
+            }
+            _ => {}
+        }
+        for &o in &product.options {
+            let option = instance.option(o);
+            let decision = plan.option(o);
+            let quantity = decision.quantity_per_period;
+            let capacity = plan.capacity_per_period(instance, o);
+            if !(quantity >= -TOLERANCE * demand) {
+                problems.push(format!(
+                    "product {:?}, supplier {:?}: quantity {quantity} is negative",
+                    product.name, option.supplier
+                ));
+            }
+            if quantity > capacity + TOLERANCE * demand.max(capacity).max(1.0) {
+                problems.push(format!(
+                    "product {:?}, supplier {:?}: buys {quantity} units per period, capacity is {capacity}",
+                    product.name, option.supplier
+                ));
+            }
+            let max_modules = option.module.map_or(0, |m| m.max_modules);
+            if decision.modules > max_modules {
+                problems.push(format!(
+                    "product {:?}, supplier {:?}: {} modules built, at most {max_modules} allowed",
+                    product.name, option.supplier, decision.modules
+                ));
+            }
+            if decision.modules > 0 && !decision.selected {
+                problems.push(format!(
+                    "product {:?}, supplier {:?}: modules built on an option that is not selected",
+                    product.name, option.supplier
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// Every row of the requirement that the evaluated plan misses by more than
+/// [`TOLERANCE`].
+pub fn check_requirement(
+    instance: &Instance,
+    evaluation: &Evaluation,
+    requirement: Requirement,
+) -> Vec<String> {
+    let f = requirement.floor.value();
+    let mut problems = Vec::new();
+    match requirement.measure {
+        Measure::Worst => {
+            for (scenario, &fill) in instance.scenarios.iter().zip(&evaluation.scenario_fill) {
+                if fill < f - TOLERANCE {
+                    problems.push(format!(
+                        "scenario {:?}: weighted fill {fill} is below the floor {f}",
+                        scenario.name
+                    ));
+                }
+            }
+        }
+        Measure::Expected => {
+            if evaluation.expected_fill < f - TOLERANCE {
+                problems.push(format!(
+                    "expected fill {} is below the floor {f}",
+                    evaluation.expected_fill
+                ));
+            }
+        }
+        Measure::Each => {
+            for (p, product) in instance.products.iter().enumerate() {
+                if product.weight == 0.0 {
+                    continue;
+                }
+                for (k, scenario) in instance.scenarios.iter().enumerate() {
+                    let fill = evaluation.fill[[p, k]];
+                    if fill < f - TOLERANCE {
+                        problems.push(format!(
+                            "product {:?} in scenario {:?}: fill {fill} is below the floor {f}",
+                            product.name, scenario.name
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    if requirement.product_floors {
+        for (p, product) in instance.products.iter().enumerate() {
+            let Some(own) = product.floor else { continue };
+            for (k, scenario) in instance.scenarios.iter().enumerate() {
+                let fill = evaluation.fill[[p, k]];
+                if fill < own.value() - TOLERANCE {
+                    problems.push(format!(
+                        "product {:?} in scenario {:?}: fill {fill} is below its own floor {}",
+                        product.name,
+                        scenario.name,
+                        own.value()
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}

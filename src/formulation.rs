@@ -1,0 +1,274 @@
+//! The resilience-floor sourcing model as a good_lp problem, written to be
+//! read beside models/core.md: the same symbols, the same row numbers.
+//!
+//! It knows the math and nothing about the solver: [`crate::solve`] hands the
+//! result to HiGHS. Variables are scaled so that coefficients sit near 1
+//! (models/core.md, "Scaled form"): ξ_o = x_o / d_p, ρ_p = r_p / d_p and
+//! φ_{p,k} = s_{p,k} / (d_p T_k).
+
+use good_lp::{variable, Constraint, Expression, ProblemVariables, Variable, VariableDefinition};
+
+use crate::instance::{Floor, Instance, Measure, OptionId, ProductId, ScenarioId};
+
+/// What the plan must guarantee.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Requirement {
+    /// f: the resilience floor.
+    pub floor: Floor,
+    pub measure: Measure,
+    /// Whether products' own floors f_p (row 6) apply.
+    pub product_floors: bool,
+}
+
+impl Requirement {
+    pub fn new(floor: Floor, measure: Measure) -> Requirement {
+        Requirement {
+            floor,
+            measure,
+            product_floors: true,
+        }
+    }
+
+    /// No resilience at all: floor 0 and no product floors. Its optimum is
+    /// the baseline cost that premiums are measured against.
+    pub fn none() -> Requirement {
+        Requirement {
+            floor: Floor::ZERO,
+            measure: Measure::Worst,
+            product_floors: false,
+        }
+    }
+}
+
+/// A model variable and its column in the solver (variables become columns
+/// in the order they are added).
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub var: Variable,
+    pub index: usize,
+}
+
+/// The variables of one option.
+#[derive(Debug, Clone, Copy)]
+pub struct OptionColumns {
+    /// y_o ∈ {0, 1}: the option is qualified and may be used.
+    pub used: Column,
+    /// ξ_o = x_o / d_p: the share of the product's demand bought here.
+    pub share: Column,
+    /// m_o ∈ {0, …, M_o}: modules built (only for options with a module spec).
+    pub modules: Option<Column>,
+}
+
+/// Counts that describe the model handed to the solver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct ModelSize {
+    pub variables: usize,
+    pub binaries: usize,
+    pub integers: usize,
+    pub constraints: usize,
+}
+
+/// The built model: variables, objective and rows, plus the columns needed to
+/// read a plan back from a solution.
+pub struct Formulation {
+    pub variables: ProblemVariables,
+    pub objective: Expression,
+    pub constraints: Vec<Constraint>,
+    pub options: Vec<OptionColumns>,
+    /// ρ_p = r_p / d_p, reserve in periods of demand (only stockpilable products).
+    pub reserve: Vec<Option<Column>>,
+    /// φ_{p,k}, indexed `[product][scenario]`.
+    pub fill: Vec<Vec<Column>>,
+    pub size: ModelSize,
+}
+
+struct Builder {
+    variables: ProblemVariables,
+    size: ModelSize,
+}
+
+impl Builder {
+    fn add(&mut self, definition: VariableDefinition) -> Column {
+        let index = self.variables.len();
+        self.size.variables += 1;
+        Column {
+            var: self.variables.add(definition),
+            index,
+        }
+    }
+}
+
+/// Builds the model of models/core.md for `instance` under `requirement`.
+pub fn formulate(instance: &Instance, requirement: Requirement) -> Formulation {
+    let mut b = Builder {
+        variables: ProblemVariables::new(),
+        size: ModelSize::default(),
+    };
+    let f = requirement.floor.value();
+    let longest_scenario = instance
+        .scenarios
+        .iter()
+        .map(|s| s.duration_periods)
+        .fold(0.0, f64::max);
+
+    // Option variables: y_o, ξ_o, m_o.
+    let options: Vec<OptionColumns> = instance
+        .options
+        .iter()
+        .map(|o| {
+            let d = instance.product(o.product).demand_per_period;
+            let used = b.add(variable().binary());
+            b.size.binaries += 1;
+            let share = b.add(variable().clamp(0.0, (o.max_capacity_per_period() / d).min(1.0)));
+            let modules = o.module.map(|m| {
+                b.size.integers += 1;
+                b.add(variable().integer().clamp(0.0, f64::from(m.max_modules)))
+            });
+            OptionColumns {
+                used,
+                share,
+                modules,
+            }
+        })
+        .collect();
+
+    // ρ_p ∈ [0, min(R_p, d_p max_k T_k) / d_p]: stock beyond the longest
+    // scenario's demand can never raise a fill.
+    let reserve: Vec<Option<Column>> = instance
+        .products
+        .iter()
+        .map(|p| {
+            p.holding_cost_per_unit.map(|_| {
+                let cap = p.max_reserve_units.map_or(longest_scenario, |r| {
+                    (r / p.demand_per_period).min(longest_scenario)
+                });
+                b.add(variable().clamp(0.0, cap))
+            })
+        })
+        .collect();
+
+    // φ_{p,k} ∈ [lower, 1]; rows (5, each) and (6) are these lower bounds.
+    let fill: Vec<Vec<Column>> = instance
+        .products
+        .iter()
+        .map(|p| {
+            let mut lower: f64 = 0.0;
+            if requirement.measure == Measure::Each && p.weight > 0.0 {
+                lower = lower.max(f);
+            }
+            if requirement.product_floors {
+                if let Some(own) = p.floor {
+                    lower = lower.max(own.value());
+                }
+            }
+            instance
+                .scenarios
+                .iter()
+                .map(|_| b.add(variable().clamp(lower, 1.0)))
+                .collect()
+        })
+        .collect();
+
+    let mut constraints = Vec::new();
+    // Cap_o / d_p = (cap_o / d_p) y_o + (u_o / d_p) m_o
+    let scaled_capacity = |o: OptionId| -> Expression {
+        let option = instance.option(o);
+        let d = instance.product(option.product).demand_per_period;
+        let columns = &options[o.0];
+        let mut capacity: Expression = (option.capacity_per_period / d) * columns.used.var;
+        if let (Some(spec), Some(m)) = (option.module, columns.modules) {
+            capacity += (spec.size_per_period / d) * m.var;
+        }
+        capacity
+    };
+
+    for p in instance.product_ids() {
+        let product = instance.product(p);
+        // (1) Σ_o ξ_o = 1
+        let bought: Expression = product
+            .options
+            .iter()
+            .map(|&o| options[o.0].share.var)
+            .sum();
+        constraints.push(good_lp::constraint::eq(bought, 1.0));
+        for &o in &product.options {
+            let columns = &options[o.0];
+            // (2) ξ_o ≤ Cap_o / d_p
+            constraints.push(Expression::from(columns.share.var).leq(scaled_capacity(o)));
+            // (3) m_o ≤ M_o y_o
+            if let (Some(spec), Some(m)) = (instance.option(o).module, columns.modules) {
+                constraints.push(
+                    Expression::from(m.var).leq(f64::from(spec.max_modules) * columns.used.var),
+                );
+            }
+        }
+        // (4) φ_{p,k} ≤ Σ_o (1 − a_{k,o}) Cap_o / d_p + ρ_p / T_k
+        for k in instance.scenario_ids() {
+            let scenario = &instance.scenarios[k.0];
+            let mut served: Expression = product
+                .options
+                .iter()
+                .map(|&o| (1.0 - scenario.loss(o)) * scaled_capacity(o))
+                .sum();
+            if let Some(rho) = reserve[p.0] {
+                served += (1.0 / scenario.duration_periods) * rho.var;
+            }
+            constraints.push(Expression::from(fill[p.0][k.0].var).leq(served));
+        }
+    }
+
+    // (5) the measure rows.
+    let total_weight = instance.total_weight();
+    let weighted_fill = |k: ScenarioId| -> Expression {
+        instance
+            .product_ids()
+            .filter(|&p| instance.product(p).weight > 0.0)
+            .map(|p: ProductId| instance.product(p).weight * fill[p.0][k.0].var)
+            .sum()
+    };
+    if total_weight > 0.0 && f > 0.0 {
+        match requirement.measure {
+            Measure::Worst => {
+                for k in instance.scenario_ids() {
+                    constraints.push(weighted_fill(k).geq(f * total_weight));
+                }
+            }
+            Measure::Expected => {
+                let pi = instance.scenario_weights();
+                let expected: Expression = instance
+                    .scenario_ids()
+                    .map(|k| pi[k.0] * weighted_fill(k))
+                    .sum();
+                constraints.push(expected.geq(f * total_weight));
+            }
+            Measure::Each => {} // lower bounds on φ, above
+        }
+    }
+
+    // Objective: Σ_o (c_o d_p ξ_o + F_o y_o + e_o m_o) + Σ_p h_p d_p ρ_p
+    let mut objective = Expression::with_capacity(3 * options.len() + reserve.len());
+    for (option, columns) in instance.options.iter().zip(&options) {
+        let d = instance.product(option.product).demand_per_period;
+        objective += (option.unit_cost * d) * columns.share.var;
+        objective += option.fixed_cost_per_period * columns.used.var;
+        if let (Some(spec), Some(m)) = (option.module, columns.modules) {
+            objective += spec.cost_per_period * m.var;
+        }
+    }
+    for (product, rho) in instance.products.iter().zip(&reserve) {
+        if let (Some(h), Some(rho)) = (product.holding_cost_per_unit, rho) {
+            objective += (h * product.demand_per_period) * rho.var;
+        }
+    }
+
+    b.size.constraints = constraints.len();
+    Formulation {
+        variables: b.variables,
+        objective,
+        constraints,
+        options,
+        reserve,
+        fill,
+        size: b.size,
+    }
+}

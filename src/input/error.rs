@@ -1,0 +1,88 @@
+//! Input errors in the spreadsheet's language: file, row (header = row 1),
+//! column, and what to do about it.
+
+use std::fmt;
+
+/// At most this many errors are listed; the rest are counted.
+pub const MAX_LISTED: usize = 25;
+
+/// One problem with one cell, row or file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    pub file: String,
+    /// Row as a spreadsheet shows it (header = 1); `None` for the whole file.
+    pub row: Option<u64>,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl InputError {
+    pub fn file(file: &str, message: impl Into<String>) -> InputError {
+        InputError {
+            file: file.to_string(),
+            row: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn at(
+        file: &str,
+        row: u64,
+        column: Option<String>,
+        message: impl Into<String>,
+    ) -> InputError {
+        InputError {
+            file: file.to_string(),
+            row: Some(row),
+            column,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        match (self.row, &self.column) {
+            (Some(row), Some(column)) => write!(f, ": row {row}, column {column:?}")?,
+            (Some(row), None) => write!(f, ": row {row}")?,
+            (None, Some(column)) => write!(f, ": column {column:?}")?,
+            (None, None) => {}
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Every problem found in the inputs, in file and row order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputErrors(pub Vec<InputError>);
+
+impl From<InputError> for InputErrors {
+    fn from(error: InputError) -> InputErrors {
+        InputErrors(vec![error])
+    }
+}
+
+impl From<Vec<InputError>> for InputErrors {
+    fn from(errors: Vec<InputError>) -> InputErrors {
+        InputErrors(errors)
+    }
+}
+
+impl fmt::Display for InputErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, error) in self.0.iter().take(MAX_LISTED).enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{error}")?;
+        }
+        if self.0.len() > MAX_LISTED {
+            write!(f, "\n... and {} more problems", self.0.len() - MAX_LISTED)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InputErrors {}

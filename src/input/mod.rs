@@ -1,0 +1,163 @@
+//! Reading and validating the input files into an [`Instance`]: the options
+//! CSV and any number of scenarios CSVs (or the default regional outages).
+//!
+//! Owns every input error message; depends only on [`crate::instance`].
+
+pub mod error;
+pub mod options;
+pub mod scenarios;
+pub mod table;
+
+use std::path::Path;
+
+pub use error::{InputError, InputErrors};
+use table::Table;
+
+use crate::instance::Instance;
+
+/// A validated instance and the notes (unknown columns, unmatched rows) to show the user.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub instance: Instance,
+    pub warnings: Vec<String>,
+}
+
+/// Where the scenarios come from.
+#[derive(Debug, Clone, Copy)]
+pub enum ScenarioSource<'a> {
+    /// The CSV files given with `--scenarios`, in order.
+    Files(&'a [std::path::PathBuf]),
+    /// One outage per region, every option of the region losing everything
+    /// for this many periods.
+    RegionalOutages { duration_periods: f64 },
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
+    std::fs::read(path)
+        .map_err(|e| InputError::file(&path.display().to_string(), format!("cannot be read: {e}")))
+}
+
+/// Reads the options file and the scenarios into a validated instance.
+pub fn load(options_path: &Path, scenarios: ScenarioSource) -> Result<Loaded, InputErrors> {
+    let options_bytes = read_file(options_path)?;
+    let scenario_files = match scenarios {
+        ScenarioSource::Files(paths) => paths
+            .iter()
+            .map(|p| Ok((p.display().to_string(), read_file(p)?)))
+            .collect::<Result<Vec<_>, InputError>>()?,
+        ScenarioSource::RegionalOutages { .. } => Vec::new(),
+    };
+    let default_duration = match scenarios {
+        ScenarioSource::RegionalOutages { duration_periods } => Some(duration_periods),
+        ScenarioSource::Files(_) => None,
+    };
+    parse(
+        (&options_path.display().to_string(), &options_bytes),
+        &scenario_files,
+        default_duration,
+    )
+}
+
+/// Builds an instance from file contents: `(name, bytes)` of the options file
+/// and of each scenarios file. With no scenarios files, `default_duration`
+/// gives the regional outages' duration.
+pub fn parse(
+    options_file: (&str, &[u8]),
+    scenario_files: &[(String, Vec<u8>)],
+    default_duration: Option<f64>,
+) -> Result<Loaded, InputErrors> {
+    let table = Table::parse(options_file.0, options_file.1)?;
+    let options = options::read_options(&table)?;
+    let mut warnings = options.warnings;
+
+    let mut all_scenarios = Vec::new();
+    // (file, first row) of every scenario, to name both places on a clash.
+    let mut origins: Vec<(String, u64)> = Vec::new();
+    let mut errors = Vec::new();
+    for (name, bytes) in scenario_files {
+        let read = Table::parse(name, bytes).and_then(|table| {
+            scenarios::read_scenarios(&table, &options.products, &options.options)
+        });
+        match read {
+            Err(e) => errors.extend(e),
+            Ok(input) => {
+                warnings.extend(input.warnings);
+                for (scenario, row) in input.scenarios.into_iter().zip(input.first_rows) {
+                    if let Some(i) = all_scenarios
+                        .iter()
+                        .position(|s: &crate::instance::Scenario| s.name == scenario.name)
+                    {
+                        errors.push(InputError::at(
+                            name,
+                            row,
+                            Some("scenario".to_string()),
+                            format!(
+                                "scenario {:?} is also defined in {} (row {}); rename one of them",
+                                scenario.name, origins[i].0, origins[i].1
+                            ),
+                        ));
+                        continue;
+                    }
+                    origins.push((name.clone(), row));
+                    all_scenarios.push(scenario);
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    if scenario_files.is_empty() {
+        let duration = default_duration.unwrap_or(3.0);
+        all_scenarios = crate::instance::Instance::regional_outages(&options.options, duration);
+    }
+
+    let with_probability: Vec<usize> = (0..all_scenarios.len())
+        .filter(|&i| all_scenarios[i].probability.is_some())
+        .collect();
+    if !with_probability.is_empty() && with_probability.len() < all_scenarios.len() {
+        let with = with_probability[0];
+        let without = (0..all_scenarios.len())
+            .find(|i| !with_probability.contains(i))
+            .expect("some scenario lacks a probability");
+        return Err(InputError::at(
+            &origins[without].0,
+            origins[without].1,
+            Some("probability".to_string()),
+            format!(
+                "scenario {:?} has no probability but {:?} ({} row {}) has one; \
+                 give every scenario a probability, or none (then all count as equally likely)",
+                all_scenarios[without].name,
+                all_scenarios[with].name,
+                origins[with].0,
+                origins[with].1
+            ),
+        )
+        .into());
+    }
+    if with_probability.len() == all_scenarios.len()
+        && !all_scenarios.is_empty()
+        && all_scenarios
+            .iter()
+            .filter_map(|s| s.probability)
+            .sum::<f64>()
+            <= 0.0
+    {
+        return Err(InputError::at(
+            &origins[0].0,
+            origins[0].1,
+            Some("probability".to_string()),
+            "every scenario has probability 0; give at least one a positive probability",
+        )
+        .into());
+    }
+
+    Ok(Loaded {
+        instance: Instance {
+            products: options.products,
+            options: options.options,
+            scenarios: all_scenarios,
+        },
+        warnings,
+    })
+}

@@ -1,0 +1,413 @@
+//! The options CSV: one row per way to source a product. Product-level
+//! columns repeat on every row of a product and must agree.
+
+use std::collections::HashMap;
+
+use super::error::InputError;
+use super::table::{keep, keep_all, Cells, Table};
+use crate::instance::{Floor, ModuleSpec, OptionId, Product, ProductId, SourcingOption};
+
+pub const REQUIRED: &[&str] = &[
+    "product",
+    "supplier",
+    "region",
+    "demand",
+    "unit_cost",
+    "capacity",
+];
+pub const OPTIONAL: &[&str] = &[
+    "fixed_cost",
+    "weight",
+    "holding_cost",
+    "max_reserve",
+    "floor",
+    "local",
+    "module_size",
+    "module_cost",
+    "max_modules",
+];
+const MODULE_COLUMNS: [&str; 3] = ["module_size", "module_cost", "max_modules"];
+
+/// Products and options read from one options table, plus notes for stderr.
+#[derive(Debug, Clone)]
+pub struct OptionsInput {
+    pub products: Vec<Product>,
+    pub options: Vec<SourcingOption>,
+    pub warnings: Vec<String>,
+}
+
+/// The product-level values of one row, compared across a product's rows.
+#[derive(Debug, Clone, PartialEq)]
+struct ProductFields {
+    demand: f64,
+    weight: f64,
+    holding_cost: Option<f64>,
+    max_reserve: Option<f64>,
+    floor: Option<f64>,
+}
+
+impl ProductFields {
+    fn read(cells: &Cells) -> Result<ProductFields, Vec<InputError>> {
+        let mut errors = Vec::new();
+        let demand = keep(cells.required("demand", 0.0, true), &mut errors);
+        let weight = keep(cells.optional("weight", 0.0, false), &mut errors);
+        let holding_cost = keep(cells.optional("holding_cost", 0.0, false), &mut errors);
+        let max_reserve = keep(cells.optional("max_reserve", 0.0, false), &mut errors);
+        let floor = keep(cells.share("floor"), &mut errors);
+        match (demand, weight, holding_cost, max_reserve, floor) {
+            (Some(demand), Some(weight), Some(holding_cost), Some(max_reserve), Some(floor)) => {
+                Ok(ProductFields {
+                    demand,
+                    weight: weight.unwrap_or(1.0),
+                    holding_cost,
+                    max_reserve,
+                    floor,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// The first column whose value differs from `other`, with both values as text.
+    fn first_difference(&self, other: &ProductFields) -> Option<(&'static str, String, String)> {
+        fn show(value: Option<f64>) -> String {
+            value.map_or_else(|| "blank".to_string(), |v| v.to_string())
+        }
+        let pairs = [
+            ("demand", Some(self.demand), Some(other.demand)),
+            ("weight", Some(self.weight), Some(other.weight)),
+            ("holding_cost", self.holding_cost, other.holding_cost),
+            ("max_reserve", self.max_reserve, other.max_reserve),
+            ("floor", self.floor, other.floor),
+        ];
+        pairs
+            .into_iter()
+            .find(|(_, a, b)| a != b)
+            .map(|(column, a, b)| (column, show(a), show(b)))
+    }
+}
+
+fn read_module(cells: &Cells) -> Result<Option<ModuleSpec>, Vec<InputError>> {
+    let mut errors = Vec::new();
+    let size = keep(cells.optional("module_size", 0.0, true), &mut errors);
+    let cost = keep(cells.optional("module_cost", 0.0, false), &mut errors);
+    let max = keep(cells.count("max_modules"), &mut errors);
+    let (Some(size), Some(cost), Some(max)) = (size, cost, max) else {
+        return Err(errors);
+    };
+    match (size, cost, max) {
+        (None, None, None) => Ok(None),
+        (Some(size), Some(cost), Some(max)) => Ok(Some(ModuleSpec {
+            size_per_period: size,
+            cost_per_period: cost,
+            max_modules: max,
+        })),
+        given => {
+            let filled = [given.0.is_some(), given.1.is_some(), given.2.is_some()];
+            let missing = MODULE_COLUMNS
+                .iter()
+                .zip(filled)
+                .find(|(_, filled)| !filled)
+                .map(|(column, _)| *column)
+                .expect("some but not all three are filled");
+            Err(vec![cells.error(
+                missing,
+                "is empty while other module columns are filled; a localization build needs \
+                 module_size, module_cost and max_modules together (or all three blank)",
+            )])
+        }
+    }
+}
+
+/// Reads and validates the options table.
+pub fn read_options(table: &Table) -> Result<OptionsInput, Vec<InputError>> {
+    let missing = table.require(REQUIRED);
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    let mut warnings = Vec::new();
+    let known: Vec<&str> = REQUIRED.iter().chain(OPTIONAL).copied().collect();
+    let unknown = table.unknown_columns(&known);
+    if !unknown.is_empty() {
+        warnings.push(format!(
+            "{}: ignoring unknown column(s): {}",
+            table.file,
+            unknown.join(", ")
+        ));
+    }
+    if table.rows.is_empty() {
+        return Err(vec![InputError::file(
+            &table.file,
+            "has a header but no option rows",
+        )]);
+    }
+
+    let mut errors = Vec::new();
+    let mut products: Vec<Product> = Vec::new();
+    let mut first_rows: Vec<(u64, ProductFields)> = Vec::new();
+    let mut product_index: HashMap<String, ProductId> = HashMap::new();
+    let mut supplier_rows: HashMap<(ProductId, String), u64> = HashMap::new();
+    let mut options = Vec::new();
+
+    for row in &table.rows {
+        let cells = Cells::new(table, row);
+        let mut row_errors = Vec::new();
+        let product = keep(cells.id("product"), &mut row_errors);
+        let supplier = keep(cells.id("supplier"), &mut row_errors);
+        let region = keep(cells.id("region"), &mut row_errors);
+        let fields = keep_all(ProductFields::read(&cells), &mut row_errors);
+        let module = keep_all(read_module(&cells), &mut row_errors);
+        let unit_cost = keep(cells.required("unit_cost", 0.0, false), &mut row_errors);
+        let capacity = keep(cells.required("capacity", 0.0, false), &mut row_errors);
+        let fixed_cost = keep(cells.optional("fixed_cost", 0.0, false), &mut row_errors);
+        let local = keep(cells.flag("local"), &mut row_errors);
+        let (
+            Some(product),
+            Some(supplier),
+            Some(region),
+            Some(fields),
+            Some(module),
+            Some(unit_cost),
+            Some(capacity),
+            Some(fixed_cost),
+            Some(local),
+        ) = (
+            product, supplier, region, fields, module, unit_cost, capacity, fixed_cost, local,
+        )
+        else {
+            errors.extend(row_errors);
+            continue;
+        };
+
+        let product_id = match product_index.get(&product) {
+            Some(&id) => {
+                let (first_row, first) = &first_rows[id.0];
+                if let Some((column, here, there)) = fields.first_difference(first) {
+                    errors.push(cells.error(
+                        column,
+                        format!(
+                            "{here} disagrees with {there} on row {first_row} for product {product:?}; \
+                             product-level values must be the same on every row of a product"
+                        ),
+                    ));
+                }
+                id
+            }
+            None => {
+                let id = ProductId(products.len());
+                product_index.insert(product.clone(), id);
+                products.push(Product {
+                    name: product.clone(),
+                    demand_per_period: fields.demand,
+                    weight: fields.weight,
+                    holding_cost_per_unit: fields.holding_cost,
+                    max_reserve_units: fields.max_reserve,
+                    floor: fields.floor.and_then(Floor::new),
+                    options: Vec::new(),
+                });
+                first_rows.push((row.line, fields));
+                id
+            }
+        };
+        if let Some(first_row) = supplier_rows.insert((product_id, supplier.clone()), row.line) {
+            errors.push(cells.error(
+                "supplier",
+                format!(
+                    "supplier {supplier:?} appears twice for product {product:?} (rows {first_row} and {}); \
+                     give each site its own supplier id",
+                    row.line
+                ),
+            ));
+            continue;
+        }
+        let option_id = OptionId(options.len());
+        products[product_id.0].options.push(option_id);
+        options.push(SourcingOption {
+            product: product_id,
+            supplier,
+            region,
+            local,
+            unit_cost,
+            capacity_per_period: capacity,
+            fixed_cost_per_period: fixed_cost.unwrap_or(0.0),
+            module,
+        });
+    }
+
+    for (product, (first_row, _)) in products.iter().zip(&first_rows) {
+        let most: f64 = product
+            .options
+            .iter()
+            .map(|&o| options[o.0].max_capacity_per_period())
+            .sum();
+        if most < product.demand_per_period {
+            errors.push(InputError::at(
+                &table.file,
+                *first_row,
+                Some("capacity".to_string()),
+                format!(
+                    "product {:?} needs {} units per period but all its options together, \
+                     with every module built, supply only {most}; add capacity or options",
+                    product.name, product.demand_per_period
+                ),
+            ));
+        }
+    }
+
+    if errors.is_empty() {
+        Ok(OptionsInput {
+            products,
+            options,
+            warnings,
+        })
+    } else {
+        errors.sort_by_key(|e| e.row);
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "product,supplier,region,demand,unit_cost,capacity,fixed_cost,weight,holding_cost,max_reserve,floor,local,module_size,module_cost,max_modules\n";
+
+    fn read(body: &str) -> Result<OptionsInput, Vec<InputError>> {
+        let text = format!("{HEADER}{body}");
+        let table = Table::parse("opts.csv", text.as_bytes())?;
+        read_options(&table)
+    }
+
+    fn only_error(body: &str) -> InputError {
+        let errors = read(body).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        errors.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn reads_products_options_and_defaults() {
+        let input = read(
+            "wafer,a,JP,100,2,80,5,,0.1,,,false,,,\n\
+             wafer,b,HOME,100,3,0,1,,0.1,,,true,10,4,3\n\
+             gas,c,UA,10,1,20,,2,,50,0.8,,,,\n",
+        )
+        .unwrap();
+        assert_eq!(input.products.len(), 2);
+        let wafer = &input.products[0];
+        assert_eq!(wafer.weight, 1.0);
+        assert_eq!(wafer.options, vec![OptionId(0), OptionId(1)]);
+        assert_eq!(input.options[1].module.unwrap().max_modules, 3);
+        assert!(input.options[1].local);
+        let gas = &input.products[1];
+        assert!(!gas.can_stockpile());
+        assert_eq!(gas.floor.unwrap().value(), 0.8);
+        assert_eq!(gas.max_reserve_units, Some(50.0));
+        assert_eq!(input.options[2].fixed_cost_per_period, 0.0);
+    }
+
+    #[test]
+    fn missing_required_column_is_named() {
+        let table = Table::parse(
+            "o.csv",
+            b"product,supplier,region,demand,unit_cost\nx,a,JP,1,1\n",
+        )
+        .unwrap();
+        let errors = read_options(&table).unwrap_err();
+        assert_eq!(errors[0].column.as_deref(), Some("capacity"));
+        assert_eq!(errors[0].row, Some(1));
+    }
+
+    #[test]
+    fn unknown_columns_are_noted() {
+        let table = Table::parse(
+            "o.csv",
+            b"product,supplier,region,demand,unit_cost,capacity,comment\nx,a,JP,1,1,2,hi\n",
+        )
+        .unwrap();
+        let input = read_options(&table).unwrap();
+        assert_eq!(input.warnings.len(), 1);
+        assert!(input.warnings[0].contains("comment"));
+    }
+
+    #[test]
+    fn bad_numbers_name_row_and_column() {
+        let e = only_error("x,a,JP,100,12;5,200,,,,,,,,,\n");
+        assert_eq!((e.row, e.column.as_deref()), (Some(2), Some("unit_cost")));
+        let e = only_error("x,a,JP,-1,1,200,,,,,,,,,\n");
+        assert_eq!(e.column.as_deref(), Some("demand"));
+        assert!(e.message.contains("> 0"));
+        let e = only_error("x,a,JP,0,1,200,,,,,,,,,\n");
+        assert_eq!(e.column.as_deref(), Some("demand"));
+        let e = only_error("x,a,JP,1,-2,200,,,,,,,,,\n");
+        assert_eq!(e.column.as_deref(), Some("unit_cost"));
+        let e = only_error("x,a,JP,1,NaN,200,,,,,,,,,\n");
+        assert!(e.message.contains("finite"));
+        let e = only_error("x,a,JP,1,1,inf,,,,,,,,,\n");
+        assert_eq!(e.column.as_deref(), Some("capacity"));
+        let e = only_error("x,a,JP,1,1,,,,,,,,,,\n");
+        assert!(e.message.contains("required"));
+    }
+
+    #[test]
+    fn floor_outside_unit_interval_is_rejected() {
+        let e = only_error("x,a,JP,1,1,2,,,,,1.5,,,,\n");
+        assert_eq!(e.column.as_deref(), Some("floor"));
+        assert!(e.message.contains("[0, 1]"));
+        let e = only_error("x,a,JP,1,1,2,,,,,90%,,,,\n");
+        assert!(e.message.contains("0.9"));
+    }
+
+    #[test]
+    fn duplicate_supplier_names_both_rows() {
+        let e = only_error("x,a,JP,1,1,2,,,,,,,,,\nx,a,KR,1,1,2,,,,,,,,,\n");
+        assert_eq!(e.row, Some(3));
+        assert!(e.message.contains("rows 2 and 3"), "{}", e.message);
+    }
+
+    #[test]
+    fn disagreeing_product_values_name_both_rows() {
+        let e = only_error("x,a,JP,1,1,2,,,,,,,,,\nx,b,KR,2,1,2,,,,,,,,,\n");
+        assert_eq!((e.row, e.column.as_deref()), (Some(3), Some("demand")));
+        assert!(e.message.contains("row 2"));
+        let e = only_error("x,a,JP,1,1,2,,,0.1,,,,,,\nx,b,KR,1,1,2,,,,,,,,,\n");
+        assert_eq!(e.column.as_deref(), Some("holding_cost"));
+        assert!(e.message.contains("blank"));
+    }
+
+    #[test]
+    fn capacity_below_demand_is_rejected() {
+        let e = only_error("x,a,JP,100,1,20,,,,,,,,,\nx,b,HOME,100,1,0,,,,,,true,10,1,5\n");
+        assert_eq!(e.column.as_deref(), Some("capacity"));
+        assert!(e.message.contains("70"), "{}", e.message);
+        assert!(read("x,a,JP,100,1,20,,,,,,,,,\nx,b,HOME,100,1,0,,,,,,true,10,1,8\n").is_ok());
+    }
+
+    #[test]
+    fn incomplete_module_columns_are_rejected() {
+        let e = only_error("x,a,JP,1,1,2,,,,,,,10,,3\n");
+        assert_eq!(e.column.as_deref(), Some("module_cost"));
+        let e = only_error("x,a,JP,1,1,2,,,,,,,10,1,2.5\n");
+        assert_eq!(e.column.as_deref(), Some("max_modules"));
+    }
+
+    #[test]
+    fn empty_ids_and_bad_flags_are_rejected() {
+        let e = only_error(",a,JP,1,1,2,,,,,,,,,\n");
+        assert_eq!(e.column.as_deref(), Some("product"));
+        let e = only_error("x,a,JP,1,1,2,,,,,,maybe,,,\n");
+        assert_eq!(e.column.as_deref(), Some("local"));
+    }
+
+    #[test]
+    fn all_row_errors_are_reported_at_once() {
+        let errors = read("x,a,JP,abc,1,2,,,,,,,,,\ny,b,JP,1,x,2,,,,,,,,,\n").unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[0].row, Some(2));
+        assert_eq!(errors[1].row, Some(3));
+    }
+
+    #[test]
+    fn header_only_is_an_error() {
+        assert!(read("").unwrap_err()[0].message.contains("no option rows"));
+    }
+}

@@ -1,0 +1,265 @@
+//! The scenarios CSV: rows with the same scenario id form one scenario; each
+//! row says which options lose what share of their capacity.
+
+use std::collections::HashMap;
+
+use super::error::InputError;
+use super::table::{keep, Cells, Table};
+use crate::instance::{OptionId, Product, Scenario, SourcingOption};
+
+pub const REQUIRED: &[&str] = &["scenario", "region", "duration"];
+pub const OPTIONAL: &[&str] = &["supplier", "product", "loss", "probability", "kind"];
+
+/// One row: which options it hits and how hard.
+struct Rule {
+    region: String,
+    supplier: String,
+    product: String,
+    loss: f64,
+}
+
+impl Rule {
+    fn matches(&self, option: &SourcingOption, products: &[Product]) -> bool {
+        (self.region == "*" || self.region == option.region)
+            && (self.supplier.is_empty() || self.supplier == option.supplier)
+            && (self.product.is_empty() || self.product == products[option.product.0].name)
+    }
+}
+
+/// A scenario being assembled from its rows, with the row that fixed each value.
+struct Draft {
+    first_line: u64,
+    duration: f64,
+    probability: Option<f64>,
+    kind: String,
+    rules: Vec<Rule>,
+}
+
+/// Scenarios read from one table, in order of first appearance, plus notes.
+#[derive(Debug)]
+pub struct ScenariosInput {
+    pub scenarios: Vec<Scenario>,
+    /// The spreadsheet row where each scenario first appears.
+    pub first_rows: Vec<u64>,
+    pub warnings: Vec<String>,
+}
+
+/// Reads and validates a scenarios table against the options it applies to.
+pub fn read_scenarios(
+    table: &Table,
+    products: &[Product],
+    options: &[SourcingOption],
+) -> Result<ScenariosInput, Vec<InputError>> {
+    let missing = table.require(REQUIRED);
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    let mut warnings = Vec::new();
+    let known: Vec<&str> = REQUIRED.iter().chain(OPTIONAL).copied().collect();
+    let unknown = table.unknown_columns(&known);
+    if !unknown.is_empty() {
+        warnings.push(format!(
+            "{}: ignoring unknown column(s): {}",
+            table.file,
+            unknown.join(", ")
+        ));
+    }
+    if table.rows.is_empty() {
+        return Err(vec![InputError::file(
+            &table.file,
+            "has a header but no scenario rows",
+        )]);
+    }
+
+    let mut errors = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut drafts: HashMap<String, Draft> = HashMap::new();
+    for row in &table.rows {
+        let cells = Cells::new(table, row);
+        let mut row_errors = Vec::new();
+        let name = keep(cells.id("scenario"), &mut row_errors);
+        let region = keep(
+            cells
+                .id("region")
+                .map_err(|_| cells.error("region", "is empty; write * to match any region")),
+            &mut row_errors,
+        );
+        let loss = keep(cells.share("loss"), &mut row_errors);
+        let duration = keep(cells.required("duration", 0.0, true), &mut row_errors);
+        let probability = keep(cells.share("probability"), &mut row_errors);
+        let (Some(name), Some(region), Some(loss), Some(duration), Some(probability)) =
+            (name, region, loss, duration, probability)
+        else {
+            errors.extend(row_errors);
+            continue;
+        };
+        let kind = cells.text("kind").to_string();
+        let rule = Rule {
+            region,
+            supplier: cells.text("supplier").to_string(),
+            product: cells.text("product").to_string(),
+            loss: loss.unwrap_or(1.0),
+        };
+        if !options.iter().any(|o| rule.matches(o, products)) {
+            warnings.push(format!(
+                "{}: row {}: matches no option (region {:?}, supplier {:?}, product {:?}); check the spelling",
+                table.file, row.line, rule.region, rule.supplier, rule.product
+            ));
+        }
+        match drafts.get_mut(&name) {
+            None => {
+                names.push(name.clone());
+                drafts.insert(
+                    name,
+                    Draft {
+                        first_line: row.line,
+                        duration,
+                        probability,
+                        kind,
+                        rules: vec![rule],
+                    },
+                );
+            }
+            Some(draft) => {
+                let first = draft.first_line;
+                if draft.duration != duration {
+                    errors.push(cells.error(
+                        "duration",
+                        format!(
+                            "{duration} differs from {} on row {first} of scenario {name:?}; \
+                             all rows of a scenario share one duration",
+                            draft.duration
+                        ),
+                    ));
+                }
+                if draft.probability != probability {
+                    errors.push(cells.error(
+                        "probability",
+                        format!(
+                            "differs from row {first} of scenario {name:?}; all rows of a scenario \
+                             share one probability (give it on every row, or on none)"
+                        ),
+                    ));
+                }
+                if !kind.is_empty() && !draft.kind.is_empty() && kind != draft.kind {
+                    errors.push(cells.error(
+                        "kind",
+                        format!("{kind:?} differs from {:?} on row {first}", draft.kind),
+                    ));
+                }
+                if draft.kind.is_empty() {
+                    draft.kind = kind;
+                }
+                draft.rules.push(rule);
+            }
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.row);
+        return Err(errors);
+    }
+
+    let mut scenarios = Vec::with_capacity(names.len());
+    let mut first_rows = Vec::with_capacity(names.len());
+    for name in names {
+        let draft = drafts.remove(&name).expect("every name has a draft");
+        let mut losses = Vec::new();
+        for (i, option) in options.iter().enumerate() {
+            let loss = draft
+                .rules
+                .iter()
+                .filter(|rule| rule.matches(option, products))
+                .map(|rule| rule.loss)
+                .fold(0.0, f64::max);
+            if loss > 0.0 {
+                losses.push((OptionId(i), loss));
+            }
+        }
+        first_rows.push(draft.first_line);
+        scenarios.push(Scenario {
+            name,
+            kind: draft.kind,
+            duration_periods: draft.duration,
+            probability: draft.probability,
+            losses,
+        });
+    }
+    Ok(ScenariosInput {
+        scenarios,
+        first_rows,
+        warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::options::read_options;
+
+    const OPTIONS: &str = "product,supplier,region,demand,unit_cost,capacity\n\
+        wafer,a,JP,100,2,80\n\
+        wafer,b,TW,100,3,80\n\
+        gas,c,UA,10,1,20\n\
+        gas,d,CN,10,1,20\n";
+
+    fn read(body: &str) -> Result<ScenariosInput, Vec<InputError>> {
+        let table = Table::parse("o.csv", OPTIONS.as_bytes()).unwrap();
+        let input = read_options(&table).unwrap();
+        let text =
+            format!("scenario,region,supplier,product,loss,duration,probability,kind\n{body}");
+        let table = Table::parse("s.csv", text.as_bytes())?;
+        read_scenarios(&table, &input.products, &input.options)
+    }
+
+    #[test]
+    fn loss_is_the_largest_matching_rule() {
+        let input = read(
+            "quake,JP,,,0.3,2,,natural\n\
+             quake,*,,wafer,0.5,2,,\n\
+             war,UA,,,,12,,geopolitical\n",
+        )
+        .unwrap();
+        let quake = &input.scenarios[0];
+        assert_eq!(quake.losses, vec![(OptionId(0), 0.5), (OptionId(1), 0.5)]);
+        assert_eq!(quake.kind, "natural");
+        let war = &input.scenarios[1];
+        assert_eq!(war.losses, vec![(OptionId(2), 1.0)]);
+        assert_eq!(war.duration_periods, 12.0);
+        assert_eq!(input.first_rows, vec![2, 4]);
+    }
+
+    #[test]
+    fn supplier_filter_applies() {
+        let input = read("fire,*,b,,0.8,3,,\n").unwrap();
+        assert_eq!(input.scenarios[0].losses, vec![(OptionId(1), 0.8)]);
+    }
+
+    #[test]
+    fn differing_durations_name_both_rows() {
+        let errors = read("q,JP,,,1,2,,\nq,TW,,,1,3,,\n").unwrap_err();
+        assert_eq!(errors[0].row, Some(3));
+        assert_eq!(errors[0].column.as_deref(), Some("duration"));
+        assert!(errors[0].message.contains("row 2"));
+    }
+
+    #[test]
+    fn bad_values_are_rejected() {
+        let errors = read("q,JP,,,1.2,2,,\n").unwrap_err();
+        assert_eq!(errors[0].column.as_deref(), Some("loss"));
+        let errors = read("q,JP,,,1,0,,\n").unwrap_err();
+        assert_eq!(errors[0].column.as_deref(), Some("duration"));
+        let errors = read("q,JP,,,1,-1,,\n").unwrap_err();
+        assert_eq!(errors[0].column.as_deref(), Some("duration"));
+        let errors = read("q,JP,,,1,,,\n").unwrap_err();
+        assert_eq!(errors[0].column.as_deref(), Some("duration"));
+        let errors = read(",JP,,,1,1,,\n").unwrap_err();
+        assert_eq!(errors[0].column.as_deref(), Some("scenario"));
+    }
+
+    #[test]
+    fn unmatched_rows_warn() {
+        let input = read("q,XX,,,1,2,,\n").unwrap();
+        assert!(input.warnings[0].contains("row 2: matches no option"));
+        assert!(input.scenarios[0].losses.is_empty());
+    }
+}

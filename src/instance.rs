@@ -1,0 +1,256 @@
+//! The pure domain: products, sourcing options, disruption scenarios and the
+//! resilience requirement, with typed ids and units stated in the names.
+//!
+//! Everything here is plain data that has already been validated by
+//! [`crate::input`]; it knows nothing about CSV files, solvers or reports.
+//! Quantities are in product units per period; costs are per period.
+
+use std::fmt;
+
+/// Index of a product in [`Instance::products`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProductId(pub usize);
+
+/// Index of a sourcing option in [`Instance::options`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OptionId(pub usize);
+
+/// Index of a scenario in [`Instance::scenarios`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ScenarioId(pub usize);
+
+/// A share of demand in [0, 1]: the resilience floor, a product's own
+/// floor, or a fill.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct Floor(f64);
+
+impl Floor {
+    /// `None` unless `value` is a finite number in [0, 1].
+    pub fn new(value: f64) -> Option<Floor> {
+        (value.is_finite() && (0.0..=1.0).contains(&value)).then_some(Floor(value))
+    }
+
+    pub const ZERO: Floor = Floor(0.0);
+
+    pub fn value(self) -> f64 {
+        self.0
+    }
+}
+
+impl fmt::Display for Floor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl std::str::FromStr for Floor {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Floor, String> {
+        let value: f64 = s
+            .trim()
+            .parse()
+            .map_err(|_| format!("{s:?} is not a number; give a share such as 0.9"))?;
+        Floor::new(value).ok_or_else(|| format!("{s} is outside [0, 1]; give a share such as 0.9"))
+    }
+}
+
+/// How the resilience floor is measured across products and scenarios
+/// (row (5) of the model in models/core.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Measure {
+    /// In every scenario, the criticality-weighted fill is at least the floor.
+    Worst,
+    /// Every weighted product meets the floor on its own in every scenario.
+    Each,
+    /// The probability-weighted average of the scenario fills meets the floor.
+    Expected,
+}
+
+impl Measure {
+    pub fn name(self) -> &'static str {
+        match self {
+            Measure::Worst => "worst",
+            Measure::Each => "each",
+            Measure::Expected => "expected",
+        }
+    }
+}
+
+impl fmt::Display for Measure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A product whose demand the chain must serve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Product {
+    pub name: String,
+    /// d_p, units per period (> 0).
+    pub demand_per_period: f64,
+    /// w_p, criticality weight (>= 0).
+    pub weight: f64,
+    /// h_p, cost per reserve unit per period; `None`: cannot be stockpiled.
+    pub holding_cost_per_unit: Option<f64>,
+    /// R_p, cap on reserve units; `None`: no cap.
+    pub max_reserve_units: Option<f64>,
+    /// f_p, the product's own floor in every scenario.
+    pub floor: Option<Floor>,
+    /// The product's options, in input order.
+    pub options: Vec<OptionId>,
+}
+
+impl Product {
+    pub fn can_stockpile(&self) -> bool {
+        self.holding_cost_per_unit.is_some()
+    }
+}
+
+/// A localization build on an option: each module adds `size_per_period`
+/// units per period of capacity at `cost_per_period`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ModuleSpec {
+    /// u_o, units per period one module adds (> 0).
+    pub size_per_period: f64,
+    /// e_o, cost per period of one module.
+    pub cost_per_period: f64,
+    /// M_o, at most this many modules.
+    pub max_modules: u32,
+}
+
+/// One way to source a product: a supplier at a site in a region.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourcingOption {
+    pub product: ProductId,
+    pub supplier: String,
+    pub region: String,
+    /// Domestic option (counts toward the local share).
+    pub local: bool,
+    /// c_o, cost per unit in normal operation.
+    pub unit_cost: f64,
+    /// cap_o, units per period the option can already supply.
+    pub capacity_per_period: f64,
+    /// F_o, cost per period of keeping the option qualified.
+    pub fixed_cost_per_period: f64,
+    pub module: Option<ModuleSpec>,
+}
+
+impl SourcingOption {
+    /// cap_o + u_o M_o: the most this option can supply once every module is built.
+    pub fn max_capacity_per_period(&self) -> f64 {
+        self.capacity_per_period
+            + self
+                .module
+                .map_or(0.0, |m| m.size_per_period * f64::from(m.max_modules))
+    }
+}
+
+/// A disruption: for `duration_periods`, option o loses the share `loss[o]`
+/// of its capacity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    /// natural | logistics | geopolitical | regional | ... (free text, may be empty).
+    pub kind: String,
+    /// T_k, periods (> 0).
+    pub duration_periods: f64,
+    /// Probability as given in the input (not normalized), if any.
+    pub probability: Option<f64>,
+    /// a_{k,o} > 0 for the options the scenario touches, sorted by option.
+    pub losses: Vec<(OptionId, f64)>,
+}
+
+impl Scenario {
+    /// a_{k,o}: the share of option o's capacity lost (0 if untouched).
+    pub fn loss(&self, option: OptionId) -> f64 {
+        self.losses
+            .binary_search_by_key(&option, |&(o, _)| o)
+            .map_or(0.0, |i| self.losses[i].1)
+    }
+}
+
+/// A validated problem instance: what to source and what can go wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Instance {
+    pub products: Vec<Product>,
+    pub options: Vec<SourcingOption>,
+    pub scenarios: Vec<Scenario>,
+}
+
+impl Instance {
+    pub fn product(&self, id: ProductId) -> &Product {
+        &self.products[id.0]
+    }
+
+    pub fn option(&self, id: OptionId) -> &SourcingOption {
+        &self.options[id.0]
+    }
+
+    pub fn product_ids(&self) -> impl Iterator<Item = ProductId> {
+        (0..self.products.len()).map(ProductId)
+    }
+
+    pub fn option_ids(&self) -> impl Iterator<Item = OptionId> {
+        (0..self.options.len()).map(OptionId)
+    }
+
+    pub fn scenario_ids(&self) -> impl Iterator<Item = ScenarioId> {
+        (0..self.scenarios.len()).map(ScenarioId)
+    }
+
+    /// Σ_p w_p.
+    pub fn total_weight(&self) -> f64 {
+        self.products.iter().map(|p| p.weight).sum()
+    }
+
+    /// π_k: scenario probabilities normalized to sum 1; all equal when no
+    /// scenario has one. Input validation guarantees that either all or none
+    /// have a probability and that given ones do not all sum to 0.
+    pub fn scenario_weights(&self) -> Vec<f64> {
+        let k = self.scenarios.len();
+        let given: Vec<f64> = self
+            .scenarios
+            .iter()
+            .filter_map(|s| s.probability)
+            .collect();
+        let total: f64 = given.iter().sum();
+        if given.len() == k && total > 0.0 {
+            given.iter().map(|p| p / total).collect()
+        } else {
+            vec![1.0 / k as f64; k]
+        }
+    }
+
+    /// True when no scenario states a probability (all are taken as equally likely).
+    pub fn probabilities_assumed_equal(&self) -> bool {
+        self.scenarios.iter().all(|s| s.probability.is_none())
+    }
+
+    /// The default scenario set: one scenario per distinct region (in order of
+    /// first appearance) in which that region loses all capacity for
+    /// `duration_periods`.
+    pub fn regional_outages(options: &[SourcingOption], duration_periods: f64) -> Vec<Scenario> {
+        let mut regions: Vec<&str> = Vec::new();
+        for option in options {
+            if !regions.contains(&option.region.as_str()) {
+                regions.push(&option.region);
+            }
+        }
+        regions
+            .into_iter()
+            .map(|region| Scenario {
+                name: format!("outage:{region}"),
+                kind: "regional".to_string(),
+                duration_periods,
+                probability: None,
+                losses: options
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, o)| o.region == region)
+                    .map(|(i, _)| (OptionId(i), 1.0))
+                    .collect(),
+            })
+            .collect()
+    }
+}

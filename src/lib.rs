@@ -1,0 +1,21 @@
+//! divopt finds the right amount of supply-chain diversification, reserve
+//! stock and localization: the cheapest plan that still serves a chosen share
+//! of critical demand in every disruption scenario.
+//!
+//! The pipeline, one module per step:
+//! [`input`] (CSV files → validated [`instance::Instance`]) →
+//! [`formulation`] (the model of models/core.md) → [`solve`] (HiGHS) →
+//! [`evaluate`] (independent check of every plan) → [`report`] / [`output`].
+//! [`optimize`] runs the steps for `divopt solve`; [`cli`] is the command line.
+
+pub mod attainable;
+pub mod cli;
+pub mod evaluate;
+pub mod formulation;
+pub mod input;
+pub mod instance;
+pub mod optimize;
+pub mod output;
+pub mod plan;
+pub mod report;
+pub mod solve;

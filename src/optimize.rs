@@ -1,0 +1,118 @@
+//! Finding the cheapest resilient plan, end to end: check that the floor can
+//! be reached at all, solve the model, solve the no-resilience baseline the
+//! premium is measured against, and judge every plan with the independent
+//! evaluator before anyone sees it.
+
+use crate::attainable::{attainable, Attainable};
+use crate::evaluate::{check_plan, check_requirement, evaluate, Evaluation};
+use crate::formulation::{ModelSize, Requirement};
+use crate::instance::Instance;
+use crate::plan::Plan;
+use crate::solve::{solve, Settings, SolverError, Status};
+
+/// A plan that passed the independent check, with what it costs and does.
+#[derive(Debug, Clone)]
+pub struct CheckedPlan {
+    pub plan: Plan,
+    pub evaluation: Evaluation,
+}
+
+/// The result of `divopt solve`.
+#[derive(Debug, Clone)]
+pub struct Solution {
+    pub requirement: Requirement,
+    pub status: Status,
+    /// The recommended plan (for `Optimal` and `TimeLimit`).
+    pub best: Option<CheckedPlan>,
+    /// The cheapest plan with no resilience requirement (floor 0, no product floors).
+    pub baseline: Option<CheckedPlan>,
+    /// Relative optimality gap of `best`.
+    pub gap: Option<f64>,
+    /// Seconds in HiGHS, for the requirement's solve and the baseline's.
+    pub solve_seconds: f64,
+    /// The size of the model solved (`None` when the floor is out of reach
+    /// and no model was solved for it).
+    pub size: Option<ModelSize>,
+    /// The highest floor the measure can reach and what caps it.
+    pub attainable: Attainable,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OptimizeError {
+    #[error(transparent)]
+    Solver(#[from] SolverError),
+    #[error(
+        "the solver's plan fails the independent check (this is a bug; please report it with the input):\n  {}",
+        .0.join("\n  ")
+    )]
+    FailedCheck(Vec<String>),
+}
+
+/// Solves once and checks the plan; `Ok(None)` plan when the solve found none.
+fn solve_checked(
+    instance: &Instance,
+    requirement: Requirement,
+    settings: &Settings,
+) -> Result<(Status, Option<CheckedPlan>, Option<f64>, f64, ModelSize), OptimizeError> {
+    let outcome = solve(instance, requirement, settings)?;
+    let checked = match outcome.plan {
+        None => None,
+        Some(plan) => {
+            let evaluation = evaluate(instance, &plan);
+            let mut problems = check_plan(instance, &plan);
+            problems.extend(check_requirement(instance, &evaluation, requirement));
+            if !problems.is_empty() {
+                return Err(OptimizeError::FailedCheck(problems));
+            }
+            Some(CheckedPlan { plan, evaluation })
+        }
+    };
+    Ok((
+        outcome.status,
+        checked,
+        outcome.gap,
+        outcome.seconds,
+        outcome.size,
+    ))
+}
+
+/// The cheapest plan meeting `requirement`, its baseline, and diagnostics.
+pub fn optimize(
+    instance: &Instance,
+    requirement: Requirement,
+    settings: &Settings,
+) -> Result<Solution, OptimizeError> {
+    let attainable = attainable(instance, requirement.measure);
+    let (_, baseline, _, baseline_seconds, _) =
+        solve_checked(instance, Requirement::none(), settings)?;
+    if !attainable.allows(requirement) {
+        return Ok(Solution {
+            requirement,
+            status: Status::Infeasible,
+            best: None,
+            baseline,
+            gap: None,
+            solve_seconds: baseline_seconds,
+            size: None,
+            attainable,
+        });
+    }
+    // The time limit covers both solves.
+    let settings = Settings {
+        time_limit_seconds: settings
+            .time_limit_seconds
+            .map(|limit| (limit - baseline_seconds).max(0.0)),
+        ..*settings
+    };
+    let (status, best, gap, seconds, size) = solve_checked(instance, requirement, &settings)?;
+    Ok(Solution {
+        requirement,
+        status,
+        best,
+        baseline,
+        gap,
+        solve_seconds: seconds + baseline_seconds,
+        size: Some(size),
+        attainable,
+    })
+}

@@ -1,0 +1,85 @@
+//! Writing output files so that nothing is ever half-written: every file is
+//! rendered in memory first, written to a temporary file beside its target,
+//! synced, and renamed into place only when all of them are ready.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {path}: {source}")]
+pub struct OutputError {
+    pub path: PathBuf,
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// Writes `files` (name, contents) into `dir`, creating it if needed. Either
+/// every file is in place afterwards or, on error, none was replaced.
+pub fn write_all(dir: &Path, files: &[(&str, String)]) -> Result<(), OutputError> {
+    let fail = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| OutputError { path, source }
+    };
+    std::fs::create_dir_all(dir).map_err(fail(dir))?;
+    let mut staged = Vec::with_capacity(files.len());
+    for (name, contents) in files {
+        let target = dir.join(name);
+        let mut temp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(fail(&target))?;
+        temp.write_all(contents.as_bytes()).map_err(fail(&target))?;
+        temp.as_file().sync_all().map_err(fail(&target))?;
+        staged.push((temp, target));
+    }
+    for (temp, target) in staged {
+        temp.persist(&target).map_err(|e| OutputError {
+            path: target.clone(),
+            source: e.error,
+        })?;
+    }
+    Ok(())
+}
+
+/// Writes one file atomically (temporary file, then rename).
+pub fn write_file(path: &Path, contents: &str) -> Result<(), OutputError> {
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| OutputError {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"),
+        })?;
+    write_all(dir, &[(name, contents.to_string())])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_every_file_and_leaves_no_temporaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("new");
+        write_all(&out, &[("a.csv", "1\n".into()), ("b.json", "{}".into())]).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("a.csv")).unwrap(), "1\n");
+        let names: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 2);
+    }
+
+    #[test]
+    fn a_directory_in_the_way_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("file"), "x").unwrap();
+        let err = write_all(&dir.path().join("file"), &[("a.csv", String::new())]).unwrap_err();
+        assert!(err.to_string().contains("cannot write"));
+    }
+}

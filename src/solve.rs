@@ -1,0 +1,252 @@
+//! Hands a [`Formulation`] to HiGHS and reads the plan back. The only module
+//! that names the solver, its options and its statuses.
+
+use std::time::Instant;
+
+use good_lp::solvers::highs::highs;
+use good_lp::SolverModel;
+use highs::HighsModelStatus;
+
+use crate::formulation::{formulate, Formulation, ModelSize, Requirement};
+use crate::instance::Instance;
+use crate::plan::{OptionDecision, Plan};
+
+/// How hard to try.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    /// Stop once the relative gap between the plan and the best bound is at most this.
+    pub relative_gap: f64,
+    /// Stop after this many seconds with the best plan found so far.
+    pub time_limit_seconds: Option<f64>,
+    /// Threads HiGHS may use (its own default when `None`).
+    pub threads: Option<u32>,
+    /// Show HiGHS's log on stderr.
+    pub verbose: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            relative_gap: 1e-4,
+            time_limit_seconds: None,
+            threads: None,
+            verbose: false,
+        }
+    }
+}
+
+/// How a solve ended. A plan stopped by the time limit is never `Optimal`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Optimal within the requested gap.
+    Optimal,
+    /// The time limit stopped the search; the plan is feasible, its gap is larger.
+    TimeLimit,
+    /// No plan meets the requirement.
+    Infeasible,
+    /// The time limit stopped the search before any plan was found.
+    NoPlanInTime,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Optimal => "optimal",
+            Status::TimeLimit => "time_limit",
+            Status::Infeasible => "infeasible",
+            Status::NoPlanInTime => "no_plan_in_time",
+        }
+    }
+}
+
+/// The solver's answer.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub status: Status,
+    /// Present for `Optimal` and `TimeLimit`.
+    pub plan: Option<Plan>,
+    /// The solver's objective (cost per period) for the plan.
+    pub objective: Option<f64>,
+    /// Relative gap between the plan's cost and the best bound.
+    pub gap: Option<f64>,
+    pub seconds: f64,
+    pub size: ModelSize,
+}
+
+/// The solver failed in a way that says nothing about the instance.
+#[derive(Debug, thiserror::Error)]
+#[error("HiGHS failed: {0}")]
+pub struct SolverError(pub String);
+
+/// Builds the model of `instance` under `requirement` and solves it.
+pub fn solve(
+    instance: &Instance,
+    requirement: Requirement,
+    settings: &Settings,
+) -> Result<Outcome, SolverError> {
+    let formulation = formulate(instance, requirement);
+    solve_formulation(instance, formulation, settings)
+}
+
+/// Solves an already built model.
+pub fn solve_formulation(
+    instance: &Instance,
+    formulation: Formulation,
+    settings: &Settings,
+) -> Result<Outcome, SolverError> {
+    let Formulation {
+        variables,
+        objective,
+        constraints,
+        options,
+        reserve,
+        size,
+        ..
+    } = formulation;
+    let mut problem = variables.minimise(objective).using(highs);
+    for constraint in constraints {
+        problem.add_constraint(constraint);
+    }
+    let mut model = problem
+        .try_into_inner()
+        .map_err(|e| SolverError(e.to_string()))?;
+    set_option(&mut model, "mip_rel_gap", settings.relative_gap)?;
+    if let Some(limit) = settings.time_limit_seconds {
+        set_option(&mut model, "time_limit", limit)?;
+    }
+    if let Some(threads) = settings.threads {
+        set_option(&mut model, "threads", threads as i32)?;
+    }
+    if settings.verbose {
+        set_option(&mut model, "output_flag", true)?;
+        set_option(&mut model, "log_to_console", true)?;
+    }
+
+    let started = Instant::now();
+    let solved = {
+        let _redirect = settings.verbose.then(StdoutToStderr::new);
+        model.try_solve()
+    }
+    .map_err(|e| SolverError(format!("{e:?}")))?;
+    let seconds = started.elapsed().as_secs_f64();
+
+    let status = match solved.status() {
+        HighsModelStatus::Optimal => Status::Optimal,
+        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
+            Status::Infeasible
+        }
+        HighsModelStatus::ReachedTimeLimit
+        | HighsModelStatus::ReachedIterationLimit
+        | HighsModelStatus::ReachedSolutionLimit => {
+            if solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible {
+                Status::TimeLimit
+            } else {
+                Status::NoPlanInTime
+            }
+        }
+        other => return Err(SolverError(format!("unexpected model status {other:?}"))),
+    };
+    if matches!(status, Status::Infeasible | Status::NoPlanInTime) {
+        return Ok(Outcome {
+            status,
+            plan: None,
+            objective: None,
+            gap: None,
+            seconds,
+            size,
+        });
+    }
+
+    let gap = solved.mip_gap();
+    let gap = if gap.is_finite() { gap.max(0.0) } else { 0.0 };
+    let objective = solved.objective_value();
+    let solution = solved.get_solution();
+    let value = |index: usize| solution.columns()[index];
+    let plan = Plan {
+        options: instance
+            .options
+            .iter()
+            .zip(&options)
+            .map(|(option, columns)| {
+                let demand = instance.product(option.product).demand_per_period;
+                let selected = value(columns.used.index) > 0.5;
+                OptionDecision {
+                    selected,
+                    quantity_per_period: clean(demand * value(columns.share.index), demand),
+                    modules: columns
+                        .modules
+                        .map_or(0, |m| value(m.index).round().max(0.0) as u32),
+                }
+            })
+            .collect(),
+        reserve_units: instance
+            .products
+            .iter()
+            .zip(&reserve)
+            .map(|(product, rho)| {
+                let demand = product.demand_per_period;
+                rho.map_or(0.0, |rho| clean(demand * value(rho.index), demand))
+            })
+            .collect(),
+    };
+    Ok(Outcome {
+        status,
+        plan: Some(plan),
+        objective: Some(objective),
+        gap: Some(gap),
+        seconds,
+        size,
+    })
+}
+
+/// Solver round-off (|v| below 1e-9 of the product's demand) becomes 0.
+fn clean(value: f64, scale: f64) -> f64 {
+    if value.abs() <= 1e-9 * scale {
+        0.0
+    } else {
+        value
+    }
+}
+
+fn set_option<V: highs::HighsOptionValue>(
+    model: &mut highs::Model,
+    name: &str,
+    value: V,
+) -> Result<(), SolverError> {
+    model
+        .try_set_option(name, value)
+        .map_err(|e| SolverError(format!("cannot set HiGHS option {name}: {e:?}")))
+}
+
+/// While alive, the process's stdout goes to stderr, so that HiGHS's log
+/// (which it prints on stdout) never mixes with divopt's own output.
+struct StdoutToStderr {
+    saved: libc::c_int,
+}
+
+impl StdoutToStderr {
+    fn new() -> StdoutToStderr {
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        // SAFETY: dup/dup2 on the process's standard descriptors; restored in drop.
+        let saved = unsafe { libc::dup(1) };
+        if saved >= 0 {
+            unsafe { libc::dup2(2, 1) };
+        }
+        StdoutToStderr { saved }
+    }
+}
+
+impl Drop for StdoutToStderr {
+    fn drop(&mut self) {
+        if self.saved >= 0 {
+            // SAFETY: flush C's buffers into the redirected descriptor, then restore it.
+            unsafe {
+                libc::fflush(std::ptr::null_mut());
+                libc::dup2(self.saved, 1);
+                libc::close(self.saved);
+            }
+        }
+    }
+}
