@@ -188,7 +188,7 @@ pub fn check_plan(instance: &Instance, plan: &Plan) -> Vec<String> {
             ));
         }
         let reserve = plan.reserve(p);
-        if !(reserve >= 0.0) {
+        if reserve.is_nan() || reserve < 0.0 {
             problems.push(format!(
                 "product {:?}: reserve {reserve} is negative",
                 product.name
@@ -212,7 +212,7 @@ pub fn check_plan(instance: &Instance, plan: &Plan) -> Vec<String> {
             let decision = plan.option(o);
             let quantity = decision.quantity_per_period;
             let capacity = plan.capacity_per_period(instance, o);
-            if !(quantity >= -TOLERANCE * demand) {
+            if quantity.is_nan() || quantity < -TOLERANCE * demand {
                 problems.push(format!(
                     "product {:?}, supplier {:?}: quantity {quantity} is negative",
                     product.name, option.supplier

@@ -19,3 +19,4 @@ pub mod output;
 pub mod plan;
 pub mod report;
 pub mod solve;
+pub mod sweep;

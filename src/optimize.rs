@@ -5,10 +5,11 @@
 
 use crate::attainable::{attainable, Attainable};
 use crate::evaluate::{check_plan, check_requirement, evaluate, Evaluation};
+use crate::formulation::formulate;
 use crate::formulation::{ModelSize, Requirement};
 use crate::instance::Instance;
 use crate::plan::Plan;
-use crate::solve::{solve, Settings, SolverError, Status};
+use crate::solve::{solve_formulation, Settings, SolverError, Status};
 
 /// A plan that passed the independent check, with what it costs and does.
 #[derive(Debug, Clone)]
@@ -48,13 +49,23 @@ pub enum OptimizeError {
     FailedCheck(Vec<String>),
 }
 
-/// Solves once and checks the plan; `Ok(None)` plan when the solve found none.
+/// One solve whose plan (if any) passed the independent check.
+struct Checked {
+    status: Status,
+    plan: Option<CheckedPlan>,
+    gap: Option<f64>,
+    seconds: f64,
+    size: ModelSize,
+}
+
+/// Solves once and judges the plan (if any) with the independent evaluator.
 fn solve_checked(
     instance: &Instance,
     requirement: Requirement,
     settings: &Settings,
-) -> Result<(Status, Option<CheckedPlan>, Option<f64>, f64, ModelSize), OptimizeError> {
-    let outcome = solve(instance, requirement, settings)?;
+    start: Option<&Plan>,
+) -> Result<Checked, OptimizeError> {
+    let outcome = solve_formulation(instance, formulate(instance, requirement), settings, start)?;
     let checked = match outcome.plan {
         None => None,
         Some(plan) => {
@@ -67,13 +78,24 @@ fn solve_checked(
             Some(CheckedPlan { plan, evaluation })
         }
     };
-    Ok((
-        outcome.status,
-        checked,
-        outcome.gap,
-        outcome.seconds,
-        outcome.size,
-    ))
+    Ok(Checked {
+        status: outcome.status,
+        plan: checked,
+        gap: outcome.gap,
+        seconds: outcome.seconds,
+        size: outcome.size,
+    })
+}
+
+/// The cheapest plan with no resilience requirement (floor 0, no product
+/// floors), and the seconds HiGHS took. `None` only if the time limit ended
+/// the search first.
+pub fn baseline(
+    instance: &Instance,
+    settings: &Settings,
+) -> Result<(Option<CheckedPlan>, f64), OptimizeError> {
+    let checked = solve_checked(instance, Requirement::none(), settings, None)?;
+    Ok((checked.plan, checked.seconds))
 }
 
 /// The cheapest plan meeting `requirement`, its baseline, and diagnostics.
@@ -82,21 +104,7 @@ pub fn optimize(
     requirement: Requirement,
     settings: &Settings,
 ) -> Result<Solution, OptimizeError> {
-    let attainable = attainable(instance, requirement.measure);
-    let (_, baseline, _, baseline_seconds, _) =
-        solve_checked(instance, Requirement::none(), settings)?;
-    if !attainable.allows(requirement) {
-        return Ok(Solution {
-            requirement,
-            status: Status::Infeasible,
-            best: None,
-            baseline,
-            gap: None,
-            solve_seconds: baseline_seconds,
-            size: None,
-            attainable,
-        });
-    }
+    let (baseline, baseline_seconds) = baseline(instance, settings)?;
     // The time limit covers both solves.
     let settings = Settings {
         time_limit_seconds: settings
@@ -104,15 +112,43 @@ pub fn optimize(
             .map(|limit| (limit - baseline_seconds).max(0.0)),
         ..*settings
     };
-    let (status, best, gap, seconds, size) = solve_checked(instance, requirement, &settings)?;
+    let mut solution = optimize_against(instance, requirement, &settings, baseline, None)?;
+    solution.solve_seconds += baseline_seconds;
+    Ok(solution)
+}
+
+/// Like [`optimize`], with the baseline already computed (a sweep solves it
+/// once per instance) and optionally a plan to start from that meets the
+/// requirement. `solve_seconds` counts only this requirement's solve.
+pub fn optimize_against(
+    instance: &Instance,
+    requirement: Requirement,
+    settings: &Settings,
+    baseline: Option<CheckedPlan>,
+    start: Option<&Plan>,
+) -> Result<Solution, OptimizeError> {
+    let attainable = attainable(instance, requirement.measure);
+    if !attainable.allows(requirement) {
+        return Ok(Solution {
+            requirement,
+            status: Status::Infeasible,
+            best: None,
+            baseline,
+            gap: None,
+            solve_seconds: 0.0,
+            size: None,
+            attainable,
+        });
+    }
+    let checked = solve_checked(instance, requirement, settings, start)?;
     Ok(Solution {
         requirement,
-        status,
-        best,
+        status: checked.status,
+        best: checked.plan,
         baseline,
-        gap,
-        solve_seconds: seconds + baseline_seconds,
-        size: Some(size),
+        gap: checked.gap,
+        solve_seconds: checked.seconds,
+        size: Some(checked.size),
         attainable,
     })
 }

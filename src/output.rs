@@ -15,7 +15,7 @@ pub struct OutputError {
 
 /// Writes `files` (name, contents) into `dir`, creating it if needed. Either
 /// every file is in place afterwards or, on error, none was replaced.
-pub fn write_all(dir: &Path, files: &[(&str, String)]) -> Result<(), OutputError> {
+pub fn write_all<C: AsRef<[u8]>>(dir: &Path, files: &[(&str, C)]) -> Result<(), OutputError> {
     let fail = |path: &Path| {
         let path = path.to_path_buf();
         move |source| OutputError { path, source }
@@ -29,7 +29,7 @@ pub fn write_all(dir: &Path, files: &[(&str, String)]) -> Result<(), OutputError
             .suffix(".tmp")
             .tempfile_in(dir)
             .map_err(fail(&target))?;
-        temp.write_all(contents.as_bytes()).map_err(fail(&target))?;
+        temp.write_all(contents.as_ref()).map_err(fail(&target))?;
         temp.as_file().sync_all().map_err(fail(&target))?;
         staged.push((temp, target));
     }
@@ -43,7 +43,7 @@ pub fn write_all(dir: &Path, files: &[(&str, String)]) -> Result<(), OutputError
 }
 
 /// Writes one file atomically (temporary file, then rename).
-pub fn write_file(path: &Path, contents: &str) -> Result<(), OutputError> {
+pub fn write_file(path: &Path, contents: &[u8]) -> Result<(), OutputError> {
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -55,7 +55,7 @@ pub fn write_file(path: &Path, contents: &str) -> Result<(), OutputError> {
             path: path.to_path_buf(),
             source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"),
         })?;
-    write_all(dir, &[(name, contents.to_string())])
+    write_all(dir, &[(name, contents)])
 }
 
 #[cfg(test)]
@@ -66,7 +66,7 @@ mod tests {
     fn writes_every_file_and_leaves_no_temporaries() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("new");
-        write_all(&out, &[("a.csv", "1\n".into()), ("b.json", "{}".into())]).unwrap();
+        write_all(&out, &[("a.csv", "1\n"), ("b.json", "{}")]).unwrap();
         assert_eq!(std::fs::read_to_string(out.join("a.csv")).unwrap(), "1\n");
         let names: Vec<_> = std::fs::read_dir(&out)
             .unwrap()
@@ -79,7 +79,7 @@ mod tests {
     fn a_directory_in_the_way_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("file"), "x").unwrap();
-        let err = write_all(&dir.path().join("file"), &[("a.csv", String::new())]).unwrap_err();
+        let err = write_all(&dir.path().join("file"), &[("a.csv", "")]).unwrap_err();
         assert!(err.to_string().contains("cannot write"));
     }
 }

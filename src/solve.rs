@@ -86,15 +86,49 @@ pub fn solve(
     settings: &Settings,
 ) -> Result<Outcome, SolverError> {
     let formulation = formulate(instance, requirement);
-    solve_formulation(instance, formulation, settings)
+    solve_formulation(instance, formulation, settings, None)
 }
 
-/// Solves an already built model.
+/// The model's column values for `plan`: a starting solution for HiGHS.
+/// Fills are the plan's evaluated fills, so a plan that meets the
+/// requirement gives a feasible start.
+fn start_columns(instance: &Instance, formulation: &Formulation, plan: &Plan) -> Vec<f64> {
+    let mut columns = vec![0.0; formulation.size.variables];
+    for (o, option_columns) in formulation.options.iter().enumerate() {
+        let decision = plan.options[o];
+        let demand = instance
+            .product(instance.options[o].product)
+            .demand_per_period;
+        columns[option_columns.used.index] = f64::from(u8::from(decision.selected));
+        columns[option_columns.share.index] = decision.quantity_per_period / demand;
+        if let Some(m) = option_columns.modules {
+            columns[m.index] = f64::from(decision.modules);
+        }
+    }
+    for (p, rho) in formulation.reserve.iter().enumerate() {
+        if let Some(rho) = rho {
+            let demand = instance.products[p].demand_per_period;
+            columns[rho.index] = plan.reserve_units[p] / demand;
+        }
+    }
+    let evaluation = crate::evaluate::evaluate(instance, plan);
+    for (p, fills) in formulation.fill.iter().enumerate() {
+        for (k, phi) in fills.iter().enumerate() {
+            columns[phi.index] = evaluation.fill[[p, k]];
+        }
+    }
+    columns
+}
+
+/// Solves an already built model, optionally starting from a known plan
+/// (e.g. a higher floor's plan, which meets every lower floor).
 pub fn solve_formulation(
     instance: &Instance,
     formulation: Formulation,
     settings: &Settings,
+    start: Option<&Plan>,
 ) -> Result<Outcome, SolverError> {
+    let start = start.map(|plan| start_columns(instance, &formulation, plan));
     let Formulation {
         variables,
         objective,
@@ -121,6 +155,11 @@ pub fn solve_formulation(
     if settings.verbose {
         set_option(&mut model, "output_flag", true)?;
         set_option(&mut model, "log_to_console", true)?;
+    }
+    if let Some(columns) = &start {
+        model
+            .try_set_solution(Some(columns), None, None, None)
+            .map_err(|e| SolverError(format!("cannot pass the starting plan: {e:?}")))?;
     }
 
     let started = Instant::now();

@@ -54,6 +54,8 @@ impl fmt::Display for InputError {
     }
 }
 
+impl std::error::Error for InputError {}
+
 /// Every problem found in the inputs, in file and row order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputErrors(pub Vec<InputError>);

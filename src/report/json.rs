@@ -62,7 +62,8 @@ impl Summary {
         let objective = best.map(|b| b.evaluation.costs.total());
         let premium_pct = match (objective, baseline_cost) {
             (Some(cost), Some(base)) if base > 0.0 => Some((cost - base) / base * 100.0),
-            (Some(cost), Some(_)) if cost == 0.0 => Some(0.0),
+            // Both free: no premium. A cost over a free baseline has no percentage.
+            (Some(cost), Some(_)) => (cost == 0.0).then_some(0.0),
             _ => None,
         };
         let worst = best.and_then(|b| b.evaluation.worst_scenario());

@@ -7,7 +7,7 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
-const OPTIONS: &str = "\
+pub const OPTIONS: &str = "\
 product,supplier,region,demand,unit_cost,capacity,fixed_cost,weight,holding_cost,max_reserve,floor,local,module_size,module_cost,max_modules
 wafer,jp1,JP,100,10,100,50,2,0.3,,,false,,,
 wafer,tw1,TW,100,11,60,50,2,0.3,,,false,,,
@@ -20,7 +20,7 @@ foundry,home,HOME,50,140,0,100,3,,,,true,10,1500,5
 ";
 
 /// A product that only Taiwan can make, with nothing to stockpile: caps every floor.
-const CHOKEPOINT: &str = "\
+pub const CHOKEPOINT: &str = "\
 product,supplier,region,demand,unit_cost,capacity,weight,holding_cost
 chip,tsmc,TW,10,5,10,1,
 chip,samsung,KR,10,6,4,1,

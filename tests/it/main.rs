@@ -5,3 +5,4 @@ mod brute_force;
 mod cli;
 mod properties;
 mod support;
+mod sweep;

@@ -1,6 +1,8 @@
 //! The command line: flags, help texts, and the mapping from outcomes to exit
 //! codes. Everything it does is a call into the library.
 
+mod sweep;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +45,11 @@ pub enum Command {
     /// Find the cheapest plan that meets a resilience floor in every scenario.
     #[command(after_long_help = SOLVE_HELP)]
     Solve(SolveArgs),
+    /// Sweep the floor: the cost-of-resilience frontier, its knee and a chart.
+    #[command(after_long_help = SWEEP_HELP)]
+    Sweep(SweepArgs),
+    /// Join frontier files of sharded sweeps into the file one run would write.
+    Merge(MergeArgs),
 }
 
 const SOLVE_HELP: &str = "\
@@ -60,6 +67,25 @@ Files written by --out DIR (each atomically: nothing is half-written):
                  min_fill, solve_seconds, ...
 
 The model is written out in models/core.md; input columns are described in README.md.";
+
+const SWEEP_HELP: &str = "\
+One row per (input, scenario set, measure, floor), in that order, with columns: input, scenarios, \
+measure, floor, status, cost, premium_pct (over the floor-0 cost), marginal_cost (cost added per \
+0.01 of floor since the previous feasible point), suppliers, diversified, stockpiled, localized, \
+untouched, reserve_value, local_share, min_fill, binding_scenario, max_floor, gap, solve_seconds, \
+knee. Infeasible floors are rows with status infeasible.
+
+The knee (knee=true) is found with Kneedle: on the feasible points, floor and cost normalized to \
+[0, 1], the point farthest below the straight line from the first to the last point.
+
+Each --scenarios FILE is its own scenario set (without any: the default regional outages). \
+With --out, finished rows are appended to OUT.journal as they complete; --resume skips them \
+after an interruption. --shard I/N solves every N-th point starting with the I-th; join the shard \
+files with `divopt merge`.
+
+Example:
+  divopt sweep data/semis.csv --floors 0:1:0.05 --scenarios models/scenarios/semis.csv \\
+      --out frontier.csv --plot frontier.svg";
 
 /// How the floor is measured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -82,14 +108,14 @@ impl From<MeasureArg> for Measure {
     }
 }
 
-fn positive(text: &str) -> Result<f64, String> {
+pub(crate) fn positive(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
         _ => Err(format!("{text:?} is not a number > 0")),
     }
 }
 
-fn non_negative(text: &str) -> Result<f64, String> {
+pub(crate) fn non_negative(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
         _ => Err(format!("{text:?} is not a number >= 0")),
@@ -144,8 +170,79 @@ pub struct SolveArgs {
     pub verbose: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Options CSV files, each swept on its own.
+    #[arg(value_name = "OPTIONS.csv", required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// Floors: START:END:STEP (inclusive) or a comma list.
+    #[arg(long, default_value = "0:1:0.05", value_name = "SPEC")]
+    pub floors: String,
+
+    /// A scenario set (repeatable: each file is one set). Default: regional outages.
+    #[arg(long = "scenarios", value_name = "FILE")]
+    pub scenarios: Vec<PathBuf>,
+
+    /// Periods each default regional outage lasts (only without --scenarios).
+    #[arg(long, value_name = "PERIODS", value_parser = positive, conflicts_with = "scenarios")]
+    pub duration: Option<f64>,
+
+    /// Measures to sweep (repeatable).
+    #[arg(long, value_enum, default_values = ["worst"])]
+    pub measure: Vec<MeasureArg>,
+
+    /// Points solved at once (default: all cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
+
+    /// Relative optimality gap at which each solve stops.
+    #[arg(long, default_value = "1e-4", value_name = "G", value_parser = non_negative)]
+    pub gap: f64,
+
+    /// Time limit per point, in seconds.
+    #[arg(long, value_name = "SECONDS", value_parser = positive)]
+    pub time_limit: Option<f64>,
+
+    /// Write the frontier CSV here (and journal to OUT.journal); default: stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Draw the frontier chart (.svg or .png).
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+
+    /// Skip the points already finished in OUT.journal (or in OUT).
+    #[arg(long, requires = "out")]
+    pub resume: bool,
+
+    /// Solve only the I-th of N disjoint slices of the points (1-based), e.g. 3/8.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::sweep::Shard>,
+
+    /// Solve each series from its highest floor down, starting every solve from the
+    /// plan of the floor above (series then run in parallel, their points in turn).
+    #[arg(long)]
+    pub warm_start: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Frontier files written by `divopt sweep --shard` (or any sweeps).
+    #[arg(value_name = "FRONTIER.csv", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// The merged frontier file.
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    pub out: PathBuf,
+
+    /// Draw the merged frontier chart (.svg or .png).
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+}
+
 /// Prints to stdout; a closed pipe (e.g. `| head`) is not an error.
-fn print_stdout(text: &str) -> std::io::Result<()> {
+pub(crate) fn print_stdout(text: &str) -> std::io::Result<()> {
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())
@@ -228,6 +325,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Solve(args) => solve_command(args),
+        Command::Sweep(args) => sweep::sweep_command(args),
+        Command::Merge(args) => sweep::merge_command(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,600 @@
+//! Batch sweeps of the resilience floor: the cost-of-resilience frontier for
+//! every (input, scenario set, measure), solved in parallel, journaled as
+//! points complete so an interrupted sweep loses nothing, and sliceable into
+//! disjoint shards for cluster job arrays.
+
+pub mod frontier;
+pub mod knee;
+pub mod plot;
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use crate::formulation::Requirement;
+use crate::input::{self, InputErrors, ScenarioSource};
+use crate::instance::{Floor, Instance, Measure};
+use crate::optimize::{baseline, optimize_against, CheckedPlan, OptimizeError, Solution};
+use crate::plan::Plan;
+use crate::report::{num, Action};
+use crate::solve::Settings;
+use frontier::FrontierRow;
+
+/// Parses `a:b:step` (from a to b inclusive) or a comma list `0.5,0.9`.
+/// Returns sorted, distinct floors.
+pub fn parse_floors(spec: &str) -> Result<Vec<Floor>, String> {
+    let parse = |s: &str| s.trim().parse::<Floor>();
+    let mut floors = if spec.contains(':') {
+        let parts: Vec<&str> = spec.split(':').collect();
+        let [start, end, step] = parts[..] else {
+            return Err(format!(
+                "{spec:?}: a range is START:END:STEP, e.g. 0:1:0.05"
+            ));
+        };
+        let (start, end) = (parse(start)?.value(), parse(end)?.value());
+        let step: f64 = step
+            .trim()
+            .parse()
+            .ok()
+            .filter(|s: &f64| s.is_finite() && *s > 0.0)
+            .ok_or_else(|| format!("{spec:?}: the step must be a number > 0"))?;
+        if end < start {
+            return Err(format!("{spec:?}: END must not be below START"));
+        }
+        let count = ((end - start) / step + 1e-9).floor() as usize;
+        if count > 100_000 {
+            return Err(format!("{spec:?}: more than 100000 floors"));
+        }
+        (0..=count)
+            .map(|i| {
+                // Round away the binary noise of start + i·step (0.15000000000000002).
+                let value: f64 = num(start + i as f64 * step)
+                    .parse()
+                    .expect("num prints a number");
+                Floor::new(value.min(1.0)).expect("inside [start, end]")
+            })
+            .collect::<Vec<_>>()
+    } else {
+        spec.split(',').map(parse).collect::<Result<Vec<_>, _>>()?
+    };
+    floors.sort_by(|a, b| a.value().total_cmp(&b.value()));
+    floors.dedup();
+    if floors.is_empty() {
+        return Err("no floors given".to_string());
+    }
+    Ok(floors)
+}
+
+/// The I-th of N disjoint slices of a sweep (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let bad = || format!("{s:?} is not I/N with 1 <= I <= N (e.g. 3/8)");
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let index: usize = i.trim().parse().map_err(|_| bad())?;
+        let count: usize = n.trim().parse().map_err(|_| bad())?;
+        if index == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl Shard {
+    /// Whether the point with this position in the sweep's canonical order is ours.
+    pub fn owns(self, position: usize) -> bool {
+        position % self.count == self.index - 1
+    }
+}
+
+/// A scenario set of a sweep: a scenarios file, or the default regional outages.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScenarioSet {
+    File(PathBuf),
+    RegionalOutages { duration_periods: f64 },
+}
+
+impl ScenarioSet {
+    /// The `scenarios` column's value.
+    pub fn label(&self) -> String {
+        match self {
+            ScenarioSet::File(path) => path.display().to_string(),
+            ScenarioSet::RegionalOutages { duration_periods } => {
+                format!("regional-outages:{}", num(*duration_periods))
+            }
+        }
+    }
+}
+
+/// What to sweep.
+#[derive(Debug, Clone)]
+pub struct SweepSpec {
+    pub inputs: Vec<PathBuf>,
+    pub scenario_sets: Vec<ScenarioSet>,
+    pub measures: Vec<Measure>,
+    pub floors: Vec<Floor>,
+}
+
+/// How to run it.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Points solved at once.
+    pub jobs: usize,
+    pub settings: Settings,
+    /// Append each finished row here (and read finished rows back on resume).
+    pub journal: Option<PathBuf>,
+    /// Skip points already in the journal or in `previous`.
+    pub resume: bool,
+    /// Rows of an earlier complete run to skip on resume.
+    pub previous: Vec<FrontierRow>,
+    pub shard: Option<Shard>,
+    /// Solve each series from its highest floor down, starting every solve
+    /// from the plan of the floor above (which meets the lower floor).
+    pub warm_start: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    #[error("{0}")]
+    Input(#[from] InputErrors),
+    #[error(transparent)]
+    Optimize(#[from] OptimizeError),
+    #[error("journal {path}: {message}")]
+    Journal { path: PathBuf, message: String },
+}
+
+/// One point to solve.
+#[derive(Debug, Clone, Copy)]
+struct Point {
+    /// Index into the loaded (input, scenario set) instances.
+    instance: usize,
+    measure: Measure,
+    floor: Floor,
+}
+
+/// A loaded (input, scenario set) pair.
+struct Loaded {
+    input: String,
+    scenarios: String,
+    instance: Instance,
+}
+
+/// Progress reports: (points done, points to do this run).
+pub trait Progress: Sync {
+    fn started(&self, total: usize);
+    fn finished(&self, row: &FrontierRow);
+}
+
+/// No progress output.
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn started(&self, _: usize) {}
+    fn finished(&self, _: &FrontierRow) {}
+}
+
+/// Loads every (input, scenario set) of the sweep; all input errors at once.
+fn load_all(spec: &SweepSpec) -> Result<(Vec<Loaded>, Vec<String>), InputErrors> {
+    let mut loaded = Vec::new();
+    let mut warnings = Vec::new();
+    let mut errors = Vec::new();
+    for input_path in &spec.inputs {
+        for set in &spec.scenario_sets {
+            let files;
+            let source = match set {
+                ScenarioSet::File(path) => {
+                    files = vec![path.clone()];
+                    ScenarioSource::Files(&files)
+                }
+                ScenarioSet::RegionalOutages { duration_periods } => {
+                    ScenarioSource::RegionalOutages {
+                        duration_periods: *duration_periods,
+                    }
+                }
+            };
+            match input::load(input_path, source) {
+                Ok(l) => {
+                    for w in l.warnings {
+                        if !warnings.contains(&w) {
+                            warnings.push(w);
+                        }
+                    }
+                    loaded.push(Loaded {
+                        input: input_path.display().to_string(),
+                        scenarios: set.label(),
+                        instance: l.instance,
+                    });
+                }
+                Err(e) => {
+                    for error in e.0 {
+                        if !errors.contains(&error) {
+                            errors.push(error);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok((loaded, warnings))
+    } else {
+        Err(InputErrors(errors))
+    }
+}
+
+/// The frontier row of one solved point.
+fn row_of(loaded: &Loaded, solution: &Solution) -> FrontierRow {
+    let instance = &loaded.instance;
+    let attainable = &solution.attainable;
+    let mut row = FrontierRow {
+        input: loaded.input.clone(),
+        scenarios: loaded.scenarios.clone(),
+        measure: solution.requirement.measure.name().to_string(),
+        floor: solution.requirement.floor.value(),
+        status: solution.status.name().to_string(),
+        max_floor: attainable.max_floor,
+        binding_scenario: attainable
+            .binding_scenario
+            .map_or_else(String::new, |k| instance.scenarios[k.0].name.clone()),
+        solve_seconds: solution.solve_seconds,
+        gap: solution.gap,
+        ..FrontierRow::default()
+    };
+    let Some(best) = &solution.best else {
+        return row;
+    };
+    let plan = &best.plan;
+    let costs = best.evaluation.costs;
+    let cost = costs.total();
+    row.cost = Some(cost);
+    row.premium_pct = solution.baseline.as_ref().and_then(|b| {
+        let base = b.evaluation.costs.total();
+        (base > 0.0).then(|| (cost - base) / base * 100.0)
+    });
+    row.suppliers = Some(plan.options.iter().filter(|d| d.selected).count() as u64);
+    if let Some(baseline) = &solution.baseline {
+        let mut counts = [0u64; 4];
+        for p in instance.product_ids() {
+            let action = Action::of(instance, plan, &baseline.plan, p);
+            counts[0] += u64::from(action.diversified);
+            counts[1] += u64::from(action.stockpiled);
+            counts[2] += u64::from(action.localized);
+            counts[3] += u64::from(action.untouched());
+        }
+        row.diversified = Some(counts[0]);
+        row.stockpiled = Some(counts[1]);
+        row.localized = Some(counts[2]);
+        row.untouched = Some(counts[3]);
+    }
+    let mut reserve_value = 0.0;
+    for p in instance.product_ids() {
+        let product = instance.product(p);
+        let spend: f64 = product
+            .options
+            .iter()
+            .map(|&o| instance.option(o).unit_cost * plan.option(o).quantity_per_period)
+            .sum();
+        reserve_value += plan.reserve(p) * spend / product.demand_per_period;
+    }
+    row.reserve_value = Some(reserve_value);
+    let local_spend: f64 = instance
+        .option_ids()
+        .filter(|&o| instance.option(o).local)
+        .map(|o| instance.option(o).unit_cost * plan.option(o).quantity_per_period)
+        .sum();
+    row.local_share = Some(if costs.purchase > 0.0 {
+        local_spend / costs.purchase
+    } else {
+        0.0
+    });
+    if let Some(k) = best.evaluation.worst_scenario() {
+        row.min_fill = Some(best.evaluation.scenario_fill[k.0]);
+        row.binding_scenario = instance.scenarios[k.0].name.clone();
+    }
+    row
+}
+
+/// Reads a journal's finished rows (a missing journal has none).
+pub fn read_journal(path: &Path) -> Result<Vec<FrontierRow>, SweepError> {
+    match std::fs::read(path) {
+        Ok(bytes) => frontier::parse(&path.display().to_string(), &bytes, true).map_err(|e| {
+            SweepError::Journal {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            }
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(SweepError::Journal {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        }),
+    }
+}
+
+fn open_journal(path: &Path, resume: bool) -> Result<File, SweepError> {
+    let fail = |e: std::io::Error| SweepError::Journal {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let fresh = !resume
+        || std::fs::metadata(path)
+            .map(|m| m.len() == 0)
+            .unwrap_or(true);
+    let mut file = OpenOptions::new()
+        .create(true)
+        .write(true)
+        .append(!fresh)
+        .truncate(fresh)
+        .open(path)
+        .map_err(fail)?;
+    if fresh {
+        file.write_all(frontier::header_line().as_bytes())
+            .map_err(fail)?;
+    } else {
+        // A torn last line (interrupted write) must not glue onto the next row.
+        let bytes = std::fs::read(path).map_err(fail)?;
+        if !bytes.ends_with(b"\n") {
+            file.write_all(b"\n").map_err(fail)?;
+        }
+    }
+    file.sync_all().map_err(fail)?;
+    Ok(file)
+}
+
+/// The result of a sweep: every row of this run's shard (finished, sorted,
+/// derived columns filled) and the notes to show.
+pub struct SweepResult {
+    pub rows: Vec<FrontierRow>,
+    pub warnings: Vec<String>,
+    /// Points solved in this run (the rest came from the journal).
+    pub solved: usize,
+}
+
+/// Runs the sweep.
+pub fn run(
+    spec: &SweepSpec,
+    options: &RunOptions,
+    progress: &dyn Progress,
+) -> Result<SweepResult, SweepError> {
+    let (loaded, warnings) = load_all(spec)?;
+
+    // Finished points: an earlier frontier file, overridden by the journal's
+    // rows (the journal holds each point's own result).
+    let mut finished = std::collections::BTreeMap::new();
+    if options.resume {
+        for row in options.previous.iter().cloned() {
+            finished.insert(row.key(), row);
+        }
+        if let Some(journal) = &options.journal {
+            for row in read_journal(journal)? {
+                finished.insert(row.key(), row);
+            }
+        }
+    }
+    let done_keys: std::collections::HashSet<_> = finished.keys().cloned().collect();
+    let done: Vec<FrontierRow> = finished.into_values().collect();
+
+    // Canonical order: input, scenario set, measure, floor.
+    let mut mine = Vec::new();
+    let mut position = 0;
+    for (i, l) in loaded.iter().enumerate() {
+        for &measure in &spec.measures {
+            for &floor in &spec.floors {
+                let owned = options.shard.is_none_or(|s| s.owns(position));
+                position += 1;
+                if !owned {
+                    continue;
+                }
+                let key = (
+                    (
+                        l.input.clone(),
+                        l.scenarios.clone(),
+                        measure.name().to_string(),
+                    ),
+                    num(floor.value()),
+                );
+                mine.push((
+                    Point {
+                        instance: i,
+                        measure,
+                        floor,
+                    },
+                    done_keys.contains(&key),
+                ));
+            }
+        }
+    }
+    let kept: std::collections::HashSet<_> = mine
+        .iter()
+        .filter(|(_, finished)| *finished)
+        .map(|(p, _)| {
+            (
+                (
+                    loaded[p.instance].input.clone(),
+                    loaded[p.instance].scenarios.clone(),
+                    p.measure.name().to_string(),
+                ),
+                num(p.floor.value()),
+            )
+        })
+        .collect();
+    let mut rows: Vec<FrontierRow> = done
+        .into_iter()
+        .filter(|r| kept.contains(&r.key()))
+        .collect();
+    let todo: Vec<Point> = mine
+        .into_iter()
+        .filter(|(_, f)| !f)
+        .map(|(p, _)| p)
+        .collect();
+
+    let journal = match &options.journal {
+        Some(path) => Some((
+            path.clone(),
+            Mutex::new(open_journal(path, options.resume)?),
+        )),
+        None => None,
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs.max(1))
+        .build()
+        .map_err(|e| SweepError::Journal {
+            path: PathBuf::new(),
+            message: format!("cannot start worker threads: {e}"),
+        })?;
+    // One HiGHS thread per point: the parallelism is across points, and a
+    // fixed thread count keeps every point's answer the same whatever --jobs is.
+    let settings = Settings {
+        threads: Some(1),
+        ..options.settings
+    };
+    progress.started(todo.len());
+    let solved = todo.len();
+    let new_rows: Vec<FrontierRow> = pool.install(|| -> Result<Vec<FrontierRow>, SweepError> {
+        // Baselines: one per (input, scenario set) that still has points to solve.
+        let mut needed: Vec<usize> = todo.iter().map(|p| p.instance).collect();
+        needed.sort_unstable();
+        needed.dedup();
+        let baselines: Vec<(usize, Option<CheckedPlan>)> = needed
+            .par_iter()
+            .map(|&i| Ok((i, baseline(&loaded[i].instance, &settings)?.0)))
+            .collect::<Result<_, OptimizeError>>()?;
+        let baseline_of = |instance: usize| {
+            baselines
+                .iter()
+                .find(|(i, _)| *i == instance)
+                .and_then(|(_, b)| b.clone())
+        };
+        // Solves one point, journals and reports its row; returns the plan too.
+        let solve_point = |point: &Point,
+                           start: Option<&Plan>|
+         -> Result<(FrontierRow, Option<Plan>), SweepError> {
+            let l = &loaded[point.instance];
+            let requirement = Requirement::new(point.floor, point.measure);
+            let solution = optimize_against(
+                &l.instance,
+                requirement,
+                &settings,
+                baseline_of(point.instance),
+                start,
+            )?;
+            let row = row_of(l, &solution);
+            if let Some((path, file)) = &journal {
+                let mut file = file.lock().unwrap_or_else(|e| e.into_inner());
+                file.write_all(frontier::row_line(&row).as_bytes())
+                    .and_then(|_| file.flush())
+                    .map_err(|e| SweepError::Journal {
+                        path: path.clone(),
+                        message: e.to_string(),
+                    })?;
+            }
+            progress.finished(&row);
+            Ok((row, solution.best.map(|b| b.plan)))
+        };
+        if options.warm_start {
+            // One chain per series, from the highest floor down: each plan
+            // meets every lower floor and starts the next solve.
+            let mut chains: Vec<Vec<Point>> = Vec::new();
+            for point in &todo {
+                match chains.last_mut() {
+                    Some(chain)
+                        if chain[0].instance == point.instance
+                            && chain[0].measure == point.measure =>
+                    {
+                        chain.push(*point)
+                    }
+                    _ => chains.push(vec![*point]),
+                }
+            }
+            let rows: Vec<Vec<FrontierRow>> = chains
+                .par_iter()
+                .map(|chain| {
+                    let mut start: Option<Plan> = None;
+                    let mut rows = Vec::with_capacity(chain.len());
+                    for point in chain.iter().rev() {
+                        let (row, plan) = solve_point(point, start.as_ref())?;
+                        if plan.is_some() {
+                            start = plan;
+                        }
+                        rows.push(row);
+                    }
+                    Ok(rows)
+                })
+                .collect::<Result<_, SweepError>>()?;
+            Ok(rows.concat())
+        } else {
+            todo.par_iter()
+                .map(|point| solve_point(point, None).map(|(row, _)| row))
+                .collect()
+        }
+    })?;
+    rows.extend(new_rows);
+    let rows = frontier::finish(rows).map_err(|message| SweepError::Journal {
+        path: options.journal.clone().unwrap_or_default(),
+        message,
+    })?;
+    Ok(SweepResult {
+        rows,
+        warnings,
+        solved,
+    })
+}
+
+/// The highest achievable floor of every series, for the closing summary.
+pub fn max_floors(rows: &[FrontierRow]) -> Vec<(frontier::SeriesKey, f64)> {
+    let mut out: Vec<(frontier::SeriesKey, f64)> = Vec::new();
+    for row in rows {
+        if !out.iter().any(|(k, _)| *k == row.series()) {
+            out.push((row.series(), row.max_floor));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(spec: &str) -> Vec<f64> {
+        parse_floors(spec)
+            .unwrap()
+            .iter()
+            .map(|f| f.value())
+            .collect()
+    }
+
+    #[test]
+    fn floor_ranges_and_lists() {
+        assert_eq!(values("0:1:0.25"), vec![0.0, 0.25, 0.5, 0.75, 1.0]);
+        assert_eq!(values("0:1:0.05").len(), 21);
+        assert_eq!(values("0:1:0.05")[3], 0.15);
+        assert_eq!(values("0.9, 0.5,0.9"), vec![0.5, 0.9]);
+        assert_eq!(values("0.5:0.6:0.3"), vec![0.5]);
+        assert!(parse_floors("0:1").is_err());
+        assert!(parse_floors("0:1:0").is_err());
+        assert!(parse_floors("0:1.5:0.1").is_err());
+        assert!(parse_floors("0.9,x").is_err());
+        assert!(parse_floors("1:0:0.1").is_err());
+    }
+
+    #[test]
+    fn shards_partition_the_points() {
+        let shards: Vec<Shard> = (1..=3).map(|i| format!("{i}/3").parse().unwrap()).collect();
+        for position in 0..10 {
+            assert_eq!(shards.iter().filter(|s| s.owns(position)).count(), 1);
+        }
+        assert!("0/3".parse::<Shard>().is_err());
+        assert!("4/3".parse::<Shard>().is_err());
+        assert!("x".parse::<Shard>().is_err());
+    }
+}
