@@ -43,16 +43,9 @@ fn register_font() {
     });
 }
 
-/// A short label for a series: file names without folders.
+/// A label for a series: the files as given on the command line.
 fn label((input, scenarios, measure): &SeriesKey, several_measures: bool) -> String {
-    let base = |s: &str| {
-        Path::new(s)
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or(s)
-            .to_string()
-    };
-    let mut text = format!("{} · {}", base(input), base(scenarios));
+    let mut text = format!("{input} · {scenarios}");
     if several_measures {
         text.push_str(&format!(" · {measure}"));
     }
@@ -108,7 +101,8 @@ where
                 .map_err(err)?
                 .label(format!(
                     "no plan reaches floors above {}",
-                    crate::report::num(max_floor)
+                    // rounded down, so the label never claims more than is reachable
+                    crate::report::num((max_floor * 1000.0).floor() / 1000.0)
                 ))
                 .legend(move |(x, y)| {
                     Rectangle::new([(x, y - 6), (x + 18, y + 6)], color.mix(0.25).filled())
@@ -141,7 +135,7 @@ where
                     Circle::new(at, 9, color.stroke_width(3)).into_dyn(),
                     Text::new(
                         format!(
-                            "knee: floor {}, +{:.1}%",
+                            "knee: floor {}, +{:.2}%",
                             crate::report::num(knee.floor),
                             premium
                         ),

@@ -1,0 +1,242 @@
+//! Properties every optimum must have, on random small instances of every
+//! structure (including stockpiles coupled by the `Worst` and `Expected`
+//! rows, which the brute-force oracle cannot price).
+//!
+//! Every plan a solve returns is judged by the independent evaluator.
+
+use divopt::attainable::attainable;
+use divopt::formulation::Requirement;
+use divopt::instance::{Instance, Measure, OptionId};
+use divopt::optimize::optimize;
+use divopt::solve::{solve, Status};
+use proptest::prelude::*;
+use proptest::sample::Index;
+
+use crate::brute_force::{cheapest_sourcing, same_cost};
+use crate::support::{
+    any_instance, assert_plan_ok, exact, plan_cost, proptest_config, requirement, MEASURES,
+};
+
+/// The optimal cost (`None`: infeasible) of `requirement`, solved directly
+/// with HiGHS at gap 1e-9; the plan is checked by the evaluator.
+fn optimum(instance: &Instance, requirement: Requirement) -> Option<f64> {
+    let outcome = solve(instance, requirement, &exact()).expect("HiGHS runs");
+    match outcome.status {
+        Status::Optimal => {
+            let plan = outcome.plan.expect("optimal outcomes carry a plan");
+            assert_plan_ok(instance, &plan, requirement);
+            Some(plan_cost(instance, &plan))
+        }
+        Status::Infeasible => None,
+        other => panic!("unexpected status {other:?} for {requirement:?}\n{instance:#?}"),
+    }
+}
+
+/// `a <= b` up to the solver's gap and round-off.
+fn at_most(a: f64, b: f64) -> bool {
+    a <= b || same_cost(a, b)
+}
+
+fn measure() -> impl Strategy<Value = Measure> {
+    prop::sample::select(MEASURES.to_vec())
+}
+
+/// Round floors (where ties are common) and arbitrary ones.
+fn floor_value() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        prop::sample::select(vec![0.0, 0.3, 0.5, 0.6, 0.9, 1.0]),
+        0.0..=1.0f64,
+    ]
+}
+
+proptest! {
+    #![proptest_config(proptest_config(64))]
+
+    /// optimize's plans pass the evaluator, the evaluator's cost is the
+    /// solver's objective, and no plan is cheaper than the baseline.
+    #[test]
+    fn optimized_plans_pass_the_evaluator_at_the_reported_cost(
+        instance in any_instance(),
+        measure in measure(),
+        f in floor_value(),
+    ) {
+        let requirement = requirement(f, measure);
+        let solution = optimize(&instance, requirement, &exact()).expect("optimize runs");
+        let baseline = solution.baseline.as_ref().expect("the baseline is always feasible");
+        assert_plan_ok(&instance, &baseline.plan, Requirement::none());
+        let baseline_cost = plan_cost(&instance, &baseline.plan);
+
+        let outcome = solve(&instance, requirement, &exact()).expect("HiGHS runs");
+        prop_assert_eq!(solution.status, outcome.status);
+        match solution.status {
+            Status::Optimal => {
+                let best = solution.best.as_ref().expect("optimal solutions carry a plan");
+                let evaluation = assert_plan_ok(&instance, &best.plan, requirement);
+                let cost = evaluation.costs.total();
+                prop_assert!(same_cost(cost, best.evaluation.costs.total()));
+                let objective = outcome.objective.expect("optimal outcomes carry an objective");
+                prop_assert!(same_cost(cost, objective), "evaluated {} vs objective {}", cost, objective);
+                prop_assert!(at_most(baseline_cost, cost), "baseline {} above the plan {}", baseline_cost, cost);
+            }
+            Status::Infeasible => prop_assert!(solution.best.is_none()),
+            other => prop_assert!(false, "unexpected status {:?}", other),
+        }
+    }
+
+    /// Raising the floor never makes the optimum cheaper, and once a floor is
+    /// out of reach every higher one is too.
+    #[test]
+    fn cost_never_decreases_with_the_floor(instance in any_instance(), measure in measure()) {
+        let mut previous: Option<f64> = Some(0.0);
+        for f in [0.0, 0.3, 0.6, 0.9] {
+            let cost = optimum(&instance, requirement(f, measure));
+            match (previous, cost) {
+                (None, Some(c)) => prop_assert!(false, "floor {} feasible at {} after a lower floor was not", f, c),
+                (Some(p), Some(c)) => prop_assert!(at_most(p, c), "floor {} costs {} < {}", f, c, p),
+                (_, None) => {}
+            }
+            previous = cost;
+        }
+    }
+
+    /// Without any resilience row the optimum is the cheapest sourcing, the
+    /// brute-force minimum of qualification, module and purchase cost; it is
+    /// also optimize's baseline, whatever the measure.
+    #[test]
+    fn no_requirement_gives_the_cheapest_sourcing(instance in any_instance(), measure in measure()) {
+        let cheapest = cheapest_sourcing(&instance);
+        let none = optimum(&instance, Requirement::none()).expect("the baseline is always feasible");
+        prop_assert!(same_cost(none, cheapest), "solver {} vs brute force {}", none, cheapest);
+
+        // Floor 0 under any measure, product floors off, is the same problem.
+        let zero = Requirement { product_floors: false, ..requirement(0.0, measure) };
+        let solution = optimize(&instance, zero, &exact()).expect("optimize runs");
+        prop_assert_eq!(solution.status, Status::Optimal);
+        let best = solution.best.expect("plan");
+        let baseline = solution.baseline.expect("baseline");
+        prop_assert!(same_cost(best.evaluation.costs.total(), cheapest));
+        prop_assert!(same_cost(baseline.evaluation.costs.total(), cheapest));
+    }
+
+    /// Each implies Worst implies Expected (an average of fills at least f in
+    /// every scenario is at least f on average): at the same floor the
+    /// stricter measure is never cheaper nor feasible when the weaker is not.
+    #[test]
+    fn stricter_measures_never_cost_less(instance in any_instance(), f in floor_value()) {
+        let expected = optimum(&instance, requirement(f, Measure::Expected));
+        let worst = optimum(&instance, requirement(f, Measure::Worst));
+        let each = optimum(&instance, requirement(f, Measure::Each));
+        for ((weaker, a), (stricter, b)) in [
+            (("expected", expected), ("worst", worst)),
+            (("worst", worst), ("each", each)),
+            (("expected", expected), ("each", each)),
+        ] {
+            match (a, b) {
+                (None, Some(b)) => prop_assert!(false, "{} feasible at {} but {} is not", stricter, b, weaker),
+                (Some(a), Some(b)) => prop_assert!(at_most(a, b), "{} costs {} > {} {}", weaker, a, stricter, b),
+                _ => {}
+            }
+        }
+    }
+
+    /// attainable's ceiling is exact: the floor at the ceiling can be met and
+    /// 0.01 above it cannot (checked by solving, not only by optimize's
+    /// short cut through `attainable`). Own floors are judged separately:
+    /// with them on, floor 0 is feasible iff none is unreachable.
+    #[test]
+    fn attainable_ceiling_is_tight(instance in any_instance(), measure in measure()) {
+        let ceiling = attainable(&instance, measure);
+        let max = ceiling.max_floor;
+        prop_assert!((0.0..=1.0).contains(&max), "ceiling {} outside [0, 1]", max);
+        let at = Requirement { product_floors: false, ..requirement(max, measure) };
+        let solution = optimize(&instance, at, &exact()).expect("optimize runs");
+        prop_assert_eq!(solution.status, Status::Optimal, "the ceiling {} itself is out of reach", max);
+        prop_assert!(optimum(&instance, at).is_some());
+
+        if max + 0.01 <= 1.0 {
+            let above = Requirement { product_floors: false, ..requirement(max + 0.01, measure) };
+            let solution = optimize(&instance, above, &exact()).expect("optimize runs");
+            prop_assert_eq!(solution.status, Status::Infeasible);
+            let direct = optimum(&instance, above);
+            prop_assert!(direct.is_none(), "solver meets {} above the ceiling {} at cost {:?}", max + 0.01, max, direct);
+        }
+
+        let own_floors = requirement(0.0, measure);
+        let reachable = ceiling.unreachable_product_floors.is_empty();
+        let solution = optimize(&instance, own_floors, &exact()).expect("optimize runs");
+        prop_assert_eq!(solution.status == Status::Optimal, reachable);
+        prop_assert_eq!(optimum(&instance, own_floors).is_some(), reachable);
+    }
+
+    /// A second supplier offering exactly what an existing option offers (same
+    /// region, so the same losses) can be ignored, so it never raises the
+    /// optimum nor turns a feasible requirement infeasible.
+    #[test]
+    fn an_extra_option_never_raises_the_cost(
+        instance in any_instance(),
+        measure in measure(),
+        f in floor_value(),
+        which in any::<Index>(),
+    ) {
+        let original = which.index(instance.options.len());
+        let extended = with_copy_of(&instance, OptionId(original));
+        let requirement = requirement(f, measure);
+        let before = optimum(&instance, requirement);
+        let after = optimum(&extended, requirement);
+        match (before, after) {
+            (Some(b), None) => prop_assert!(false, "feasible at {} before the copy, infeasible after", b),
+            (Some(b), Some(a)) => prop_assert!(at_most(a, b), "copy raised the cost from {} to {}", b, a),
+            _ => {}
+        }
+    }
+}
+
+/// `instance` with option `o` duplicated under another supplier name; the
+/// copy gets the next id and the original's loss in every scenario.
+fn with_copy_of(instance: &Instance, o: OptionId) -> Instance {
+    let mut extended = instance.clone();
+    let copy = OptionId(extended.options.len());
+    let mut option = instance.option(o).clone();
+    option.supplier = format!("{}-copy", option.supplier);
+    let product = option.product;
+    extended.options.push(option);
+    extended.products[product.0].options.push(copy);
+    for scenario in &mut extended.scenarios {
+        let loss = scenario.loss(o);
+        if loss > 0.0 {
+            // The new id is the largest, so the list stays sorted.
+            scenario.losses.push((copy, loss));
+        }
+    }
+    crate::support::assert_valid(&extended);
+    extended
+}
+
+/// The copy property above would also hold if the solver ignored new
+/// options; here a copy moved to another region must be used. One supplier
+/// (cost 1, fixed 2, capacity 10 = demand) is out for 1 period; stock costs 5.
+/// - Alone, floor 0.5 under `Worst` needs r / 10 >= 0.5: 10 + 2 + 5 · 5 = 37.
+/// - With a copy the outage does not touch, buying everything from the copy
+///   needs no stock: 10 + 2 = 12.
+#[test]
+fn a_copied_option_is_used_when_it_pays() {
+    let mut b = crate::support::Builder::new();
+    let p = b.product("cell", 10.0, 1.0);
+    b.stockpile(p, 5.0, None);
+    let a = b.option(p, "a", "asia", 1.0, 10.0, 2.0);
+    b.scenario("a down", 1.0, None, &[(a, 1.0)]);
+    let instance = b.build();
+    let req = requirement(0.5, Measure::Worst);
+    let alone = optimum(&instance, req).expect("feasible");
+    approx::assert_relative_eq!(alone, 37.0, max_relative = 1e-6);
+
+    let mut extended = with_copy_of(&instance, a);
+    assert_eq!(
+        extended.scenarios[0].losses,
+        vec![(a, 1.0), (OptionId(1), 1.0)]
+    );
+    extended.options[1].region = "europe".to_string();
+    extended.scenarios[0].losses.retain(|&(o, _)| o == a);
+    let with_copy = optimum(&extended, req).expect("feasible");
+    approx::assert_relative_eq!(with_copy, 12.0, max_relative = 1e-6);
+}
