@@ -24,6 +24,9 @@ pub struct Attainable {
     pub capping_products: Vec<(ProductId, f64)>,
     /// Products whose own floor no plan can meet: (product, scenario, best fill).
     pub unreachable_product_floors: Vec<(ProductId, ScenarioId, f64)>,
+    /// Products whose policy rules (min_local_share, max_region_share) no
+    /// sourcing can meet, with the reason.
+    pub unreachable_policies: Vec<(ProductId, String)>,
 }
 
 impl Attainable {
@@ -31,6 +34,7 @@ impl Attainable {
     pub fn allows(&self, requirement: Requirement) -> bool {
         requirement.floor.value() <= self.max_floor + crate::evaluate::TOLERANCE
             && (!requirement.product_floors || self.unreachable_product_floors.is_empty())
+            && self.unreachable_policies.is_empty()
     }
 }
 
@@ -112,7 +116,56 @@ pub fn attainable(instance: &Instance, measure: Measure) -> Attainable {
         binding_scenario,
         capping_products,
         unreachable_product_floors,
+        unreachable_policies: unreachable_policies(instance),
     }
+}
+
+/// Products whose normal-time sourcing cannot satisfy their policy rules
+/// even with every option and module. With region allowance A = S_p d_p,
+/// a sourcing exists iff Σ_r min(cap_r, A) ≥ d_p and Σ_r min(local cap_r, A) ≥ L_p d_p
+/// (take local supply first in every region, then fill up; models/core.md).
+fn unreachable_policies(instance: &Instance) -> Vec<(ProductId, String)> {
+    let mut out = Vec::new();
+    for p in instance.product_ids() {
+        let product = instance.product(p);
+        let policy = product.policy;
+        if policy.min_local_share.is_none() && policy.max_region_share.is_none() {
+            continue;
+        }
+        let d = product.demand_per_period;
+        let allowance = policy.max_region_share.map_or(f64::INFINITY, |s| s * d);
+        let (mut total, mut local) = (0.0, 0.0);
+        for region in crate::formulation::product_regions(instance, p) {
+            let in_region = product.options.iter().map(|&o| instance.option(o)).filter(|o| o.region == region);
+            let cap: f64 = in_region.clone().map(|o| o.max_capacity_per_period()).sum();
+            let local_cap: f64 = in_region.filter(|o| o.local).map(|o| o.max_capacity_per_period()).sum();
+            total += cap.min(allowance);
+            local += local_cap.min(allowance);
+        }
+        let tolerance = crate::evaluate::TOLERANCE * d;
+        if total < d - tolerance {
+            out.push((
+                p,
+                format!(
+                    "with at most {} of demand per region, its regions can supply only {} of {d} units per period",
+                    policy.max_region_share.unwrap_or(1.0),
+                    crate::report::num(total)
+                ),
+            ));
+        } else if let Some(min_local) = policy.min_local_share {
+            if local < min_local * d - tolerance {
+                out.push((
+                    p,
+                    format!(
+                        "local options can supply only {} of the {} units per period that min_local_share {min_local} asks for",
+                        crate::report::num(local),
+                        crate::report::num(min_local * d)
+                    ),
+                ));
+            }
+        }
+    }
+    out
 }
 
 fn capping_products(

@@ -8,7 +8,7 @@
 use ndarray::Array2;
 
 use crate::formulation::Requirement;
-use crate::instance::{Instance, Measure, ProductId, ScenarioId};
+use crate::instance::{Instance, Measure, OptionId, ProductId, ScenarioId};
 use crate::plan::Plan;
 
 /// Relative tolerance for every check: a plan may miss a row by at most this much.
@@ -49,6 +49,24 @@ impl Evaluation {
     /// The scenario with the lowest weighted fill (first one on ties).
     pub fn worst_scenario(&self) -> Option<ScenarioId> {
         argmin(self.scenario_fill.iter().copied()).map(ScenarioId)
+    }
+
+    /// The value the measure judges: the lowest scenario fill (`worst`), the
+    /// lowest fill of a weighted product (`each`; all products if none is
+    /// weighted), or the expected fill (`expected`).
+    pub fn measure(&self, instance: &Instance, measure: Measure) -> f64 {
+        match measure {
+            Measure::Worst => self.scenario_fill.iter().copied().fold(1.0, f64::min),
+            Measure::Expected => self.expected_fill,
+            Measure::Each => {
+                let weighted = instance.total_weight() > 0.0;
+                instance
+                    .product_ids()
+                    .filter(|&p| !weighted || instance.product(p).weight > 0.0)
+                    .flat_map(|p| self.fill.row(p.0).to_vec())
+                    .fold(1.0, f64::min)
+            }
+        }
     }
 
     /// The scenario in which product `p` has its lowest fill (first one on ties).
@@ -206,6 +224,38 @@ pub fn check_plan(instance: &Instance, plan: &Plan) -> Vec<String> {
                 ))
             }
             _ => {}
+        }
+        let share_of = |keep: &dyn Fn(OptionId) -> bool| -> f64 {
+            product
+                .options
+                .iter()
+                .filter(|&&o| keep(o))
+                .map(|&o| plan.option(o).quantity_per_period)
+                .sum::<f64>()
+                / demand
+        };
+        if let Some(min_local) = product.policy.min_local_share {
+            let local = share_of(&|o| instance.option(o).local);
+            if local < min_local - TOLERANCE {
+                problems.push(format!(
+                    "product {:?}: local share {local} is below min_local_share {min_local}",
+                    product.name
+                ));
+            }
+        }
+        if let Some(max_share) = product.policy.max_region_share {
+            let mut regions: Vec<&str> = product.options.iter().map(|&o| instance.option(o).region.as_str()).collect();
+            regions.sort_unstable();
+            regions.dedup();
+            for region in regions {
+                let share = share_of(&|o| instance.option(o).region == region);
+                if share > max_share + TOLERANCE {
+                    problems.push(format!(
+                        "product {:?}: region {region} supplies {share} of demand, above max_region_share {max_share}",
+                        product.name
+                    ));
+                }
+            }
         }
         for &o in &product.options {
             let option = instance.option(o);

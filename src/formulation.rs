@@ -79,6 +79,8 @@ pub struct Formulation {
     pub reserve: Vec<Option<Column>>,
     /// φ_{p,k}, indexed `[product][scenario]`.
     pub fill: Vec<Vec<Column>>,
+    /// F, the floor as a variable (only in the budget variant).
+    pub floor: Option<Column>,
     pub size: ModelSize,
 }
 
@@ -98,12 +100,36 @@ impl Builder {
     }
 }
 
+/// The distinct regions of a product's options, in input order.
+pub fn product_regions(instance: &Instance, p: ProductId) -> Vec<&str> {
+    let mut regions: Vec<&str> = Vec::new();
+    for &o in &instance.product(p).options {
+        let region = instance.option(o).region.as_str();
+        if !regions.contains(&region) {
+            regions.push(region);
+        }
+    }
+    regions
+}
+
 /// Builds the model of models/core.md for `instance` under `requirement`.
 pub fn formulate(instance: &Instance, requirement: Requirement) -> Formulation {
+    build(instance, requirement, None)
+}
+
+/// The budget variant (models/core.md, "The inverse question"): maximize
+/// the floor F that `measure` reaches while the cost per period stays within
+/// `budget`. Products' own floors still apply.
+pub fn formulate_max_floor(instance: &Instance, measure: Measure, budget: f64) -> Formulation {
+    build(instance, Requirement::new(Floor::ZERO, measure), Some(budget))
+}
+
+fn build(instance: &Instance, requirement: Requirement, budget: Option<f64>) -> Formulation {
     let mut b = Builder {
         variables: ProblemVariables::new(),
         size: ModelSize::default(),
     };
+    let floor = budget.map(|_| b.add(variable().clamp(0.0, 1.0)));
     let f = requirement.floor.value();
     let longest_scenario = instance
         .scenarios
@@ -202,6 +228,28 @@ pub fn formulate(instance: &Instance, requirement: Requirement) -> Formulation {
                 );
             }
         }
+        // (7) Σ_{o local} ξ_o ≥ L_p
+        if let Some(min_local) = product.policy.min_local_share {
+            let local: Expression = product
+                .options
+                .iter()
+                .filter(|&&o| instance.option(o).local)
+                .map(|&o| options[o.0].share.var)
+                .sum();
+            constraints.push(local.geq(min_local));
+        }
+        // (8) Σ_{o in region r} ξ_o ≤ S_p for every region r of the product
+        if let Some(max_share) = product.policy.max_region_share {
+            for region in product_regions(instance, p) {
+                let from_region: Expression = product
+                    .options
+                    .iter()
+                    .filter(|&&o| instance.option(o).region == region)
+                    .map(|&o| options[o.0].share.var)
+                    .sum();
+                constraints.push(from_region.leq(max_share));
+            }
+        }
         // (4) φ_{p,k} ≤ Σ_o (1 − a_{k,o}) Cap_o / d_p + ρ_p / T_k
         for k in instance.scenario_ids() {
             let scenario = &instance.scenarios[k.0];
@@ -226,7 +274,32 @@ pub fn formulate(instance: &Instance, requirement: Requirement) -> Formulation {
             .map(|p: ProductId| instance.product(p).weight * fill[p.0][k.0].var)
             .sum()
     };
-    if total_weight > 0.0 && f > 0.0 {
+    if let Some(floor) = floor {
+        // (5) with F in place of f.
+        let big_f = floor.var;
+        match requirement.measure {
+            Measure::Worst => {
+                for k in instance.scenario_ids() {
+                    constraints.push(weighted_fill(k).geq(total_weight * big_f));
+                }
+            }
+            Measure::Expected => {
+                let pi = instance.scenario_weights();
+                let expected: Expression = instance
+                    .scenario_ids()
+                    .map(|k| pi[k.0] * weighted_fill(k))
+                    .sum();
+                constraints.push(expected.geq(total_weight * big_f));
+            }
+            Measure::Each => {
+                for p in instance.product_ids().filter(|&p| instance.product(p).weight > 0.0) {
+                    for k in instance.scenario_ids() {
+                        constraints.push(Expression::from(fill[p.0][k.0].var).geq(big_f));
+                    }
+                }
+            }
+        }
+    } else if total_weight > 0.0 && f > 0.0 {
         match requirement.measure {
             Measure::Worst => {
                 for k in instance.scenario_ids() {
@@ -261,6 +334,15 @@ pub fn formulate(instance: &Instance, requirement: Requirement) -> Formulation {
         }
     }
 
+    let objective = match (floor, budget) {
+        (Some(floor), Some(budget)) => {
+            // Budget row: the cost per period stays within B; maximize F.
+            constraints.push(objective.leq(budget));
+            -Expression::from(floor.var)
+        }
+        _ => objective,
+    };
+
     b.size.constraints = constraints.len();
     Formulation {
         variables: b.variables,
@@ -269,6 +351,7 @@ pub fn formulate(instance: &Instance, requirement: Requirement) -> Formulation {
         options,
         reserve,
         fill,
+        floor,
         size: b.size,
     }
 }

@@ -97,8 +97,19 @@ pub struct Product {
     pub max_reserve_units: Option<f64>,
     /// f_p, the product's own floor in every scenario.
     pub floor: Option<Floor>,
+    /// Policy levers that constrain normal-time sourcing.
+    pub policy: ProductPolicy,
     /// The product's options, in input order.
     pub options: Vec<OptionId>,
+}
+
+/// Policy rules on a product's normal-time sourcing (models/core.md, rows 7 and 8).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ProductPolicy {
+    /// L_p: at least this share of demand bought from local options.
+    pub min_local_share: Option<f64>,
+    /// S_p: no region supplies more than this share of demand.
+    pub max_region_share: Option<f64>,
 }
 
 impl Product {
@@ -197,6 +208,15 @@ impl Instance {
 
     pub fn scenario_ids(&self) -> impl Iterator<Item = ScenarioId> {
         (0..self.scenarios.len()).map(ScenarioId)
+    }
+
+    /// Applies a global max_region_share: every product's limit becomes the
+    /// lower of its own and `limit`.
+    pub fn limit_region_share(&mut self, limit: f64) {
+        for product in &mut self.products {
+            let own = product.policy.max_region_share.unwrap_or(1.0);
+            product.policy.max_region_share = Some(own.min(limit));
+        }
     }
 
     /// Σ_p w_p.

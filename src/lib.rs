@@ -14,6 +14,7 @@ pub mod evaluate;
 pub mod formulation;
 pub mod input;
 pub mod instance;
+pub mod montecarlo;
 pub mod optimize;
 pub mod output;
 pub mod plan;

@@ -117,6 +117,74 @@ pub fn optimize(
     Ok(solution)
 }
 
+/// The answer to the inverse question: the highest floor a budget buys.
+#[derive(Debug, Clone)]
+pub struct BudgetAnswer {
+    /// Cost per period allowed.
+    pub budget: f64,
+    /// The highest floor the measure reaches within the budget (`None` when
+    /// even the cheapest plan meeting the products' own floors costs more).
+    pub floor: Option<f64>,
+    /// The cheapest plan reaching that floor (its cost is within the budget).
+    pub solution: Solution,
+}
+
+/// Maximizes the floor `measure` reaches for at most `budget` per period,
+/// then finds the cheapest plan at that floor (the max-floor plan is its
+/// starting solution, so the cost stays within the budget).
+pub fn max_floor_within_budget(
+    instance: &Instance,
+    measure: crate::instance::Measure,
+    budget: f64,
+    settings: &Settings,
+) -> Result<BudgetAnswer, OptimizeError> {
+    let (baseline, _) = baseline(instance, settings)?;
+    let formulation = crate::formulation::formulate_max_floor(instance, measure, budget);
+    let outcome = solve_formulation(instance, formulation, settings, None)?;
+    let Some(plan) = outcome.plan else {
+        let requirement = Requirement::new(crate::instance::Floor::ZERO, measure);
+        return Ok(BudgetAnswer {
+            budget,
+            floor: None,
+            solution: Solution {
+                requirement,
+                status: outcome.status,
+                best: None,
+                baseline,
+                gap: None,
+                solve_seconds: outcome.seconds,
+                size: Some(outcome.size),
+                attainable: attainable(instance, measure),
+            },
+        });
+    };
+    let evaluation = evaluate(instance, &plan);
+    let mut problems = check_plan(instance, &plan);
+    let cost = evaluation.costs.total();
+    if cost > budget * (1.0 + crate::evaluate::TOLERANCE) + crate::evaluate::TOLERANCE {
+        problems.push(format!("the plan costs {cost}, above the budget {budget}"));
+    }
+    let reached = evaluation.measure(instance, measure).min(1.0);
+    let floor = crate::instance::Floor::new(reached.max(0.0)).expect("a fill is in [0, 1]");
+    problems.extend(check_requirement(instance, &evaluation, Requirement::new(floor, measure)));
+    if !problems.is_empty() {
+        return Err(OptimizeError::FailedCheck(problems));
+    }
+    let mut solution = optimize_against(
+        instance,
+        Requirement::new(floor, measure),
+        settings,
+        baseline,
+        Some(&plan),
+    )?;
+    solution.solve_seconds += outcome.seconds;
+    Ok(BudgetAnswer {
+        budget,
+        floor: Some(reached),
+        solution,
+    })
+}
+
 /// Like [`optimize`], with the baseline already computed (a sweep solves it
 /// once per instance) and optionally a plan to start from that meets the
 /// requirement. `solve_seconds` counts only this requirement's solve.

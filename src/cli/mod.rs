@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::formulation::Requirement;
 use crate::input::{self, ScenarioSource};
 use crate::instance::{Floor, Measure};
-use crate::optimize::optimize;
+use crate::optimize::{max_floor_within_budget, optimize};
 use crate::report;
 use crate::solve::{Settings, Status};
 
@@ -98,6 +98,12 @@ pub enum MeasureArg {
     Expected,
 }
 
+impl MeasureArg {
+    pub fn name(self) -> &'static str {
+        Measure::from(self).name()
+    }
+}
+
 impl From<MeasureArg> for Measure {
     fn from(arg: MeasureArg) -> Measure {
         match arg {
@@ -115,6 +121,13 @@ pub(crate) fn positive(text: &str) -> Result<f64, String> {
     }
 }
 
+pub(crate) fn share(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("{text:?} is not a share in [0, 1]")),
+    }
+}
+
 pub(crate) fn non_negative(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
@@ -122,11 +135,62 @@ pub(crate) fn non_negative(text: &str) -> Result<f64, String> {
     }
 }
 
+/// The instance: options, scenarios and policy flags shared by the commands.
 #[derive(Debug, Args)]
-pub struct SolveArgs {
+pub struct InstanceArgs {
     /// Options CSV: one row per way to source a product (columns in README.md).
     #[arg(value_name = "OPTIONS.csv")]
     pub options: PathBuf,
+
+    /// Scenarios CSV (repeatable; the files' scenarios are joined). Without it: one
+    /// scenario per region in which that region loses all capacity for --duration periods.
+    #[arg(long = "scenarios", value_name = "FILE")]
+    pub scenarios: Vec<PathBuf>,
+
+    /// Periods each default regional outage lasts (only without --scenarios).
+    #[arg(long, value_name = "PERIODS", value_parser = positive, conflicts_with = "scenarios")]
+    pub duration: Option<f64>,
+
+    /// Policy: no region supplies more than this share of any product's demand
+    /// (a product's max_region_share column, if lower, wins).
+    #[arg(long, value_name = "S", value_parser = share)]
+    pub max_region_share: Option<f64>,
+}
+
+impl InstanceArgs {
+    /// Loads and validates the instance; on bad input prints every problem
+    /// and returns the exit code.
+    pub fn load(&self) -> Result<crate::instance::Instance, u8> {
+        let source = if self.scenarios.is_empty() {
+            ScenarioSource::RegionalOutages {
+                duration_periods: self.duration.unwrap_or(3.0),
+            }
+        } else {
+            ScenarioSource::Files(&self.scenarios)
+        };
+        match input::load(&self.options, source) {
+            Ok(mut loaded) => {
+                for warning in &loaded.warnings {
+                    eprintln!("note: {warning}");
+                }
+                if let Some(limit) = self.max_region_share {
+                    loaded.instance.limit_region_share(limit);
+                }
+                Ok(loaded.instance)
+            }
+            Err(errors) => {
+                eprintln!("error: {} problem(s) in the input:", errors.0.len());
+                eprintln!("{errors}");
+                Err(exit::BAD_INPUT)
+            }
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SolveArgs {
+    #[command(flatten)]
+    pub instance: InstanceArgs,
 
     /// Resilience floor f in [0, 1]: the share of critical demand to serve in every scenario.
     #[arg(long, default_value = "0.9", value_name = "F")]
@@ -136,14 +200,9 @@ pub struct SolveArgs {
     #[arg(long, value_enum, default_value = "worst")]
     pub measure: MeasureArg,
 
-    /// Scenarios CSV (repeatable). Without it: one scenario per region in which that
-    /// region loses all capacity for --duration periods.
-    #[arg(long = "scenarios", value_name = "FILE")]
-    pub scenarios: Vec<PathBuf>,
-
-    /// Periods each default regional outage lasts (only without --scenarios).
-    #[arg(long, value_name = "PERIODS", value_parser = positive, conflicts_with = "scenarios")]
-    pub duration: Option<f64>,
+    /// The inverse question: the highest floor a cost per period of B buys (instead of --floor).
+    #[arg(long, value_name = "B", value_parser = non_negative, conflicts_with = "floor")]
+    pub budget: Option<f64>,
 
     /// Relative optimality gap at which the search stops.
     #[arg(long, default_value = "1e-4", value_name = "G", value_parser = non_negative)]
@@ -254,34 +313,50 @@ pub(crate) fn print_stdout(text: &str) -> std::io::Result<()> {
 }
 
 fn solve_command(args: &SolveArgs) -> anyhow::Result<u8> {
-    let source = if args.scenarios.is_empty() {
-        ScenarioSource::RegionalOutages {
-            duration_periods: args.duration.unwrap_or(3.0),
-        }
-    } else {
-        ScenarioSource::Files(&args.scenarios)
+    let instance = match args.instance.load() {
+        Ok(instance) => instance,
+        Err(code) => return Ok(code),
     };
-    let loaded = match input::load(&args.options, source) {
-        Ok(loaded) => loaded,
-        Err(errors) => {
-            eprintln!("error: {} problem(s) in the input:", errors.0.len());
-            eprintln!("{errors}");
-            return Ok(exit::BAD_INPUT);
-        }
-    };
-    for warning in &loaded.warnings {
-        eprintln!("note: {warning}");
-    }
-    let instance = &loaded.instance;
-    let requirement = Requirement::new(args.floor, args.measure.into());
+    let instance = &instance;
     let settings = Settings {
         relative_gap: args.gap,
         time_limit_seconds: args.time_limit,
         threads: args.threads,
         verbose: args.verbose,
     };
-    let solution = optimize(instance, requirement, &settings)?;
-    let summary = report::json::Summary::new(instance, &solution);
+    let (solution, budget_line) = match args.budget {
+        None => (
+            optimize(instance, Requirement::new(args.floor, args.measure.into()), &settings)?,
+            None,
+        ),
+        Some(budget) => {
+            let answer = max_floor_within_budget(instance, args.measure.into(), budget, &settings)?;
+            let line = match answer.floor {
+                Some(floor) => format!(
+                    "Budget {}: the highest {} floor it buys is {}; the cheapest plan reaching it:\n",
+                    report::num(budget),
+                    args.measure.name(),
+                    report::num(floor)
+                ),
+                None => format!(
+                    "Budget {}: below the cost of the cheapest plan that meets the products' own floors \
+                     and policy rules{}.\n",
+                    report::num(budget),
+                    answer
+                        .solution
+                        .baseline
+                        .as_ref()
+                        .map_or_else(String::new, |b| format!(
+                            " (the cheapest sourcing alone costs {})",
+                            report::num(b.evaluation.costs.total())
+                        ))
+                ),
+            };
+            (answer.solution, Some(line))
+        }
+    };
+    let mut summary = report::json::Summary::new(instance, &solution);
+    summary.budget = args.budget;
     let plan = solution.best.as_ref().map(|b| &b.plan);
 
     if let (Some(dir), Some(best)) = (&args.out, &solution.best) {
@@ -310,7 +385,7 @@ fn solve_command(args: &SolveArgs) -> anyhow::Result<u8> {
     let text = if args.json {
         report::json::document_json(instance, &summary, plan)
     } else {
-        report::text::summary_text(instance, &solution, &summary)
+        budget_line.unwrap_or_default() + &report::text::summary_text(instance, &solution, &summary)
     };
     print_stdout(&text)?;
     Ok(match solution.status {

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use super::error::InputError;
 use super::table::{keep, keep_all, Cells, Table};
-use crate::instance::{Floor, ModuleSpec, OptionId, Product, ProductId, SourcingOption};
+use crate::instance::{
+    Floor, ModuleSpec, OptionId, Product, ProductId, ProductPolicy, SourcingOption,
+};
 
 pub const REQUIRED: &[&str] = &[
     "product",
@@ -25,6 +27,8 @@ pub const OPTIONAL: &[&str] = &[
     "module_size",
     "module_cost",
     "max_modules",
+    "min_local_share",
+    "max_region_share",
 ];
 const MODULE_COLUMNS: [&str; 3] = ["module_size", "module_cost", "max_modules"];
 
@@ -44,6 +48,8 @@ struct ProductFields {
     holding_cost: Option<f64>,
     max_reserve: Option<f64>,
     floor: Option<f64>,
+    min_local_share: Option<f64>,
+    max_region_share: Option<f64>,
 }
 
 impl ProductFields {
@@ -54,16 +60,34 @@ impl ProductFields {
         let holding_cost = keep(cells.optional("holding_cost", 0.0, false), &mut errors);
         let max_reserve = keep(cells.optional("max_reserve", 0.0, false), &mut errors);
         let floor = keep(cells.share("floor"), &mut errors);
-        match (demand, weight, holding_cost, max_reserve, floor) {
-            (Some(demand), Some(weight), Some(holding_cost), Some(max_reserve), Some(floor)) => {
-                Ok(ProductFields {
-                    demand,
-                    weight: weight.unwrap_or(1.0),
-                    holding_cost,
-                    max_reserve,
-                    floor,
-                })
-            }
+        let min_local_share = keep(cells.share("min_local_share"), &mut errors);
+        let max_region_share = keep(cells.share("max_region_share"), &mut errors);
+        match (
+            demand,
+            weight,
+            holding_cost,
+            max_reserve,
+            floor,
+            min_local_share,
+            max_region_share,
+        ) {
+            (
+                Some(demand),
+                Some(weight),
+                Some(holding_cost),
+                Some(max_reserve),
+                Some(floor),
+                Some(min_local_share),
+                Some(max_region_share),
+            ) => Ok(ProductFields {
+                demand,
+                weight: weight.unwrap_or(1.0),
+                holding_cost,
+                max_reserve,
+                floor,
+                min_local_share,
+                max_region_share,
+            }),
             _ => Err(errors),
         }
     }
@@ -79,6 +103,8 @@ impl ProductFields {
             ("holding_cost", self.holding_cost, other.holding_cost),
             ("max_reserve", self.max_reserve, other.max_reserve),
             ("floor", self.floor, other.floor),
+            ("min_local_share", self.min_local_share, other.min_local_share),
+            ("max_region_share", self.max_region_share, other.max_region_share),
         ];
         pairs
             .into_iter()
@@ -203,6 +229,10 @@ pub fn read_options(table: &Table) -> Result<OptionsInput, Vec<InputError>> {
                     holding_cost_per_unit: fields.holding_cost,
                     max_reserve_units: fields.max_reserve,
                     floor: fields.floor.and_then(Floor::new),
+                    policy: ProductPolicy {
+                        min_local_share: fields.min_local_share,
+                        max_region_share: fields.max_region_share,
+                    },
                     options: Vec::new(),
                 });
                 first_rows.push((row.line, fields));

@@ -43,6 +43,10 @@ pub struct Summary {
     pub scenarios: usize,
     /// True when no scenario gives a probability (all equally likely).
     pub scenarios_equally_likely: bool,
+    /// Products whose policy rules no sourcing can meet.
+    pub unreachable_policies: Vec<String>,
+    /// With --budget: the cost per period allowed (the floor is the highest it buys).
+    pub budget: Option<f64>,
     pub model: Option<ModelSize>,
     pub solve_seconds: f64,
 }
@@ -119,6 +123,12 @@ impl Summary {
                 .iter()
                 .map(|(p, _, _)| instance.product(*p).name.clone())
                 .collect(),
+            unreachable_policies: attainable
+                .unreachable_policies
+                .iter()
+                .map(|(p, _)| instance.product(*p).name.clone())
+                .collect(),
+            budget: None,
             scenarios: instance.scenarios.len(),
             scenarios_equally_likely: instance.probabilities_assumed_equal(),
             model: solution.size,

@@ -59,7 +59,7 @@ pub fn summary_text(instance: &Instance, solution: &Solution, summary: &Summary)
         out,
         "Requirement: {} >= {} over {} scenarios ({} products, {} options){}",
         measure_phrase(requirement.measure),
-        requirement.floor,
+        super::num(requirement.floor.value()),
         instance.scenarios.len(),
         instance.products.len(),
         instance.options.len(),
@@ -78,7 +78,7 @@ pub fn summary_text(instance: &Instance, solution: &Solution, summary: &Summary)
                 let _ = write!(
                     out,
                     "No plan reaches floor {}: the highest achievable floor is {}",
-                    requirement.floor,
+                    super::num(requirement.floor.value()),
                     super::num(attainable.max_floor)
                 );
                 if let Some(k) = attainable.binding_scenario {
@@ -101,6 +101,13 @@ pub fn summary_text(instance: &Instance, solution: &Solution, summary: &Summary)
                     }
                 }
             }
+            for (p, reason) in &attainable.unreachable_policies {
+                let _ = writeln!(
+                    out,
+                    "Product {:?} cannot meet its policy rules: {reason}.",
+                    instance.product(*p).name
+                );
+            }
             for (p, k, fill) in &attainable.unreachable_product_floors {
                 let product = instance.product(*p);
                 let _ = writeln!(
@@ -112,10 +119,12 @@ pub fn summary_text(instance: &Instance, solution: &Solution, summary: &Summary)
                     instance.scenarios[k.0].name
                 );
             }
-        } else {
+        } else if solution.status == crate::solve::Status::NoPlanInTime {
             out.push_str(
                 "The time limit ended the search before any plan was found; allow more time.\n",
             );
+        } else {
+            out.push_str("No plan meets the requirement within the given limits.\n");
         }
         return out;
     };

@@ -174,6 +174,7 @@ impl Builder {
             holding_cost_per_unit: None,
             max_reserve_units: None,
             floor: None,
+            policy: Default::default(),
             options: Vec::new(),
         });
         ProductId(self.instance.products.len() - 1)
@@ -469,6 +470,7 @@ fn build_instance(
                 .and_then(|(_, max)| max)
                 .map(|pct| demand * f64::from(pct) / 100.0),
             floor: spec.floor.map(floor),
+            policy: Default::default(),
             options: option_ids,
         });
     }
