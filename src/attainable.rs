@@ -136,9 +136,16 @@ fn unreachable_policies(instance: &Instance) -> Vec<(ProductId, String)> {
         let allowance = policy.max_region_share.map_or(f64::INFINITY, |s| s * d);
         let (mut total, mut local) = (0.0, 0.0);
         for region in crate::formulation::product_regions(instance, p) {
-            let in_region = product.options.iter().map(|&o| instance.option(o)).filter(|o| o.region == region);
+            let in_region = product
+                .options
+                .iter()
+                .map(|&o| instance.option(o))
+                .filter(|o| o.region == region);
             let cap: f64 = in_region.clone().map(|o| o.max_capacity_per_period()).sum();
-            let local_cap: f64 = in_region.filter(|o| o.local).map(|o| o.max_capacity_per_period()).sum();
+            let local_cap: f64 = in_region
+                .filter(|o| o.local)
+                .map(|o| o.max_capacity_per_period())
+                .sum();
             total += cap.min(allowance);
             local += local_cap.min(allowance);
         }

@@ -244,7 +244,11 @@ pub fn check_plan(instance: &Instance, plan: &Plan) -> Vec<String> {
             }
         }
         if let Some(max_share) = product.policy.max_region_share {
-            let mut regions: Vec<&str> = product.options.iter().map(|&o| instance.option(o).region.as_str()).collect();
+            let mut regions: Vec<&str> = product
+                .options
+                .iter()
+                .map(|&o| instance.option(o).region.as_str())
+                .collect();
             regions.sort_unstable();
             regions.dedup();
             for region in regions {

@@ -121,7 +121,11 @@ pub fn formulate(instance: &Instance, requirement: Requirement) -> Formulation {
 /// the floor F that `measure` reaches while the cost per period stays within
 /// `budget`. Products' own floors still apply.
 pub fn formulate_max_floor(instance: &Instance, measure: Measure, budget: f64) -> Formulation {
-    build(instance, Requirement::new(Floor::ZERO, measure), Some(budget))
+    build(
+        instance,
+        Requirement::new(Floor::ZERO, measure),
+        Some(budget),
+    )
 }
 
 fn build(instance: &Instance, requirement: Requirement, budget: Option<f64>) -> Formulation {
@@ -292,7 +296,10 @@ fn build(instance: &Instance, requirement: Requirement, budget: Option<f64>) -> 
                 constraints.push(expected.geq(total_weight * big_f));
             }
             Measure::Each => {
-                for p in instance.product_ids().filter(|&p| instance.product(p).weight > 0.0) {
+                for p in instance
+                    .product_ids()
+                    .filter(|&p| instance.product(p).weight > 0.0)
+                {
                     for k in instance.scenario_ids() {
                         constraints.push(Expression::from(fill[p.0][k.0].var).geq(big_f));
                     }

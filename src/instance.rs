@@ -219,6 +219,49 @@ impl Instance {
         }
     }
 
+    /// The instance of product `p` alone: its options (renumbered from 0),
+    /// every scenario restricted to them, weight 1.
+    pub fn only_product(&self, p: ProductId) -> Instance {
+        let product = self.product(p);
+        let renumber = |o: OptionId| {
+            OptionId(
+                product
+                    .options
+                    .iter()
+                    .position(|&x| x == o)
+                    .expect("o is an option of p"),
+            )
+        };
+        Instance {
+            products: vec![Product {
+                weight: 1.0,
+                options: (0..product.options.len()).map(OptionId).collect(),
+                ..product.clone()
+            }],
+            options: product
+                .options
+                .iter()
+                .map(|&o| SourcingOption {
+                    product: ProductId(0),
+                    ..self.option(o).clone()
+                })
+                .collect(),
+            scenarios: self
+                .scenarios
+                .iter()
+                .map(|s| Scenario {
+                    losses: s
+                        .losses
+                        .iter()
+                        .filter(|(o, _)| self.option(*o).product == p)
+                        .map(|&(o, loss)| (renumber(o), loss))
+                        .collect(),
+                    ..s.clone()
+                })
+                .collect(),
+        }
+    }
+
     /// Σ_p w_p.
     pub fn total_weight(&self) -> f64 {
         self.products.iter().map(|p| p.weight).sum()

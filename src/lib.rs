@@ -9,6 +9,7 @@
 //! [`optimize`] runs the steps for `divopt solve`; [`cli`] is the command line.
 
 pub mod attainable;
+pub mod chokepoints;
 pub mod cli;
 pub mod evaluate;
 pub mod formulation;
@@ -20,4 +21,5 @@ pub mod output;
 pub mod plan;
 pub mod report;
 pub mod solve;
+pub mod stress;
 pub mod sweep;

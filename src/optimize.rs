@@ -166,7 +166,11 @@ pub fn max_floor_within_budget(
     }
     let reached = evaluation.measure(instance, measure).min(1.0);
     let floor = crate::instance::Floor::new(reached.max(0.0)).expect("a fill is in [0, 1]");
-    problems.extend(check_requirement(instance, &evaluation, Requirement::new(floor, measure)));
+    problems.extend(check_requirement(
+        instance,
+        &evaluation,
+        Requirement::new(floor, measure),
+    ));
     if !problems.is_empty() {
         return Err(OptimizeError::FailedCheck(problems));
     }

@@ -239,12 +239,14 @@ pub fn solve_formulation(
     })
 }
 
-/// Solver round-off (|v| below 1e-9 of the product's demand) becomes 0.
+/// Solver round-off (|v| below 1e-9 of the product's demand) becomes 0, and
+/// values keep the 9 significant digits the CSV files print, so a plan written
+/// by `solve --out` and read back is the same plan.
 fn clean(value: f64, scale: f64) -> f64 {
     if value.abs() <= 1e-9 * scale {
         0.0
     } else {
-        value
+        crate::report::rounded(value)
     }
 }
 

@@ -1,6 +1,7 @@
 //! The command line: flags, help texts, and the mapping from outcomes to exit
 //! codes. Everything it does is a call into the library.
 
+mod evaluate;
 mod sweep;
 
 use std::io::Write;
@@ -50,6 +51,97 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Join frontier files of sharded sweeps into the file one run would write.
     Merge(MergeArgs),
+    /// Score a given plan (solve's --out directory, or today's sourcing) against any scenarios.
+    #[command(after_long_help = EVALUATE_HELP)]
+    Evaluate(EvaluateArgs),
+    /// Classify every product: ok, diversify, stockpile, localize, or a true chokepoint.
+    #[command(after_long_help = CHOKEPOINTS_HELP)]
+    Chokepoints(ChokepointsArgs),
+}
+
+const CHOKEPOINTS_HELP: &str = "\
+Each product is judged on its own (its options, every scenario): what does it take to keep \
+its fill at or above the floor in every scenario?
+  ok          the cheapest sourcing already does
+  diversify   qualifying more of the listed suppliers is the cheapest protection
+  stockpile   the cheapest protection holds reserve stock
+  localize    the cheapest protection builds domestic modules
+  chokepoint  no combination of suppliers, stock and modules reaches the floor in some scenario
+Ranked: chokepoints first, then by protection cost (extra cost per period). The exact solves \
+are described in models/core.md (\"Chokepoints\").
+
+--out FILE writes product, class, binding_scenario, best_fill, protection_cost, baseline_cost, \
+weight.";
+
+#[derive(Debug, Args)]
+pub struct ChokepointsArgs {
+    #[command(flatten)]
+    pub instance: InstanceArgs,
+
+    /// The fill each product must keep in every scenario.
+    #[arg(long, default_value = "0.9", value_name = "F")]
+    pub floor: Floor,
+
+    /// Relative optimality gap of each solve.
+    #[arg(long, default_value = "1e-4", value_name = "G", value_parser = non_negative)]
+    pub gap: f64,
+
+    /// Write the table as CSV.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+const EVALUATE_HELP: &str = "\
+PLAN is a directory written by `divopt solve --out` (plan.csv and products.csv) or a CSV file \
+with columns product, supplier, quantity and optionally selected, modules and reserve \
+(product-level). Options missing from the plan are taken as not selected.
+
+--out DIR writes scenarios.csv and products.csv (the schemas of `solve --out`) and tts.csv: \
+product, scenario, ttr (the scenario's duration), tts (periods at >= the floor; blank: never \
+below it), survives, short_periods. With --sample N it also writes montecarlo.csv and \
+montecarlo_products.csv.
+
+Exit codes: 0 evaluated (whether or not the plan meets the floor; the report says), 1 internal \
+error, 2 bad input (including a plan that does not fit the options: quantities above capacity, \
+demand not met, ...).";
+
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    #[command(flatten)]
+    pub instance: InstanceArgs,
+
+    /// The plan: a `solve --out` directory or a plan CSV file.
+    #[arg(long, value_name = "PLAN")]
+    pub plan: PathBuf,
+
+    /// Floor to judge the plan against (and for time to survive).
+    #[arg(long, default_value = "0.9", value_name = "F")]
+    pub floor: Floor,
+
+    /// How the floor is measured.
+    #[arg(long, value_enum, default_value = "worst")]
+    pub measure: MeasureArg,
+
+    /// Write scenarios.csv, products.csv and tts.csv (and the Monte Carlo files) into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Monte Carlo: simulate N horizons in which every scenario strikes with its
+    /// per-period probability.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub sample: Option<u64>,
+
+    /// Monte Carlo random seed.
+    #[arg(long, default_value = "1", value_name = "S")]
+    pub seed: u64,
+
+    /// Monte Carlo horizon in periods.
+    #[arg(long, default_value = "12", value_name = "H", value_parser = clap::value_parser!(u64).range(1..))]
+    pub horizon: u64,
+
+    /// Monte Carlo histogram of period fills (.svg or .png).
+    #[arg(long, value_name = "FILE", requires = "sample")]
+    pub hist: Option<PathBuf>,
 }
 
 const SOLVE_HELP: &str = "\
@@ -326,7 +418,11 @@ fn solve_command(args: &SolveArgs) -> anyhow::Result<u8> {
     };
     let (solution, budget_line) = match args.budget {
         None => (
-            optimize(instance, Requirement::new(args.floor, args.measure.into()), &settings)?,
+            optimize(
+                instance,
+                Requirement::new(args.floor, args.measure.into()),
+                &settings,
+            )?,
             None,
         ),
         Some(budget) => {
@@ -402,6 +498,8 @@ pub fn main() -> ExitCode {
         Command::Solve(args) => solve_command(args),
         Command::Sweep(args) => sweep::sweep_command(args),
         Command::Merge(args) => sweep::merge_command(args),
+        Command::Evaluate(args) => evaluate::evaluate_command(args),
+        Command::Chokepoints(args) => evaluate::chokepoints_command(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

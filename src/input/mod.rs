@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod options;
+pub mod plan;
 pub mod scenarios;
 pub mod table;
 
@@ -35,6 +36,28 @@ pub enum ScenarioSource<'a> {
 fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
     std::fs::read(path)
         .map_err(|e| InputError::file(&path.display().to_string(), format!("cannot be read: {e}")))
+}
+
+/// Reads a plan for `instance`: a directory written by `solve --out`
+/// (plan.csv, and products.csv for the reserves when present) or a plan file.
+pub fn load_plan(path: &Path, instance: &Instance) -> Result<plan::PlanInput, InputErrors> {
+    let (plan_path, products_path) = if path.is_dir() {
+        let products = path.join("products.csv");
+        (path.join("plan.csv"), products.exists().then_some(products))
+    } else {
+        (path.to_path_buf(), None)
+    };
+    let plan_bytes = read_file(&plan_path)?;
+    let plan_table = Table::parse(&plan_path.display().to_string(), &plan_bytes)?;
+    let products_table = match &products_path {
+        Some(p) => Some(Table::parse(&p.display().to_string(), &read_file(p)?)?),
+        None => None,
+    };
+    Ok(plan::read_plan(
+        instance,
+        &plan_table,
+        products_table.as_ref(),
+    )?)
 }
 
 /// Reads the options file and the scenarios into a validated instance.

@@ -103,8 +103,16 @@ impl ProductFields {
             ("holding_cost", self.holding_cost, other.holding_cost),
             ("max_reserve", self.max_reserve, other.max_reserve),
             ("floor", self.floor, other.floor),
-            ("min_local_share", self.min_local_share, other.min_local_share),
-            ("max_region_share", self.max_region_share, other.max_region_share),
+            (
+                "min_local_share",
+                self.min_local_share,
+                other.min_local_share,
+            ),
+            (
+                "max_region_share",
+                self.max_region_share,
+                other.max_region_share,
+            ),
         ];
         pairs
             .into_iter()

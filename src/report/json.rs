@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::local_share;
+use super::{local_share, rounded};
 use crate::evaluate::Costs;
 use crate::formulation::ModelSize;
 use crate::instance::Instance;
@@ -49,11 +49,6 @@ pub struct Summary {
     pub budget: Option<f64>,
     pub model: Option<ModelSize>,
     pub solve_seconds: f64,
-}
-
-/// `x` rounded to the 9 significant digits the CSV files show.
-fn rounded(x: f64) -> f64 {
-    super::num(x).parse().unwrap_or(x)
 }
 
 impl Summary {

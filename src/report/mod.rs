@@ -36,6 +36,12 @@ pub fn num(x: f64) -> String {
     }
 }
 
+/// `x` rounded to the 9 significant digits [`num`] prints, so that a value
+/// written and read back is the same number.
+pub fn rounded(x: f64) -> f64 {
+    num(x).parse().unwrap_or(x)
+}
+
 /// What a plan does for a product compared with the no-resilience baseline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Action {

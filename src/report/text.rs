@@ -15,17 +15,17 @@ fn measure_phrase(measure: Measure) -> &'static str {
     }
 }
 
-fn money(x: f64) -> String {
+pub(crate) fn money(x: f64) -> String {
     format!("{x:.2}")
 }
 
-fn pct(x: f64) -> String {
+pub(crate) fn pct(x: f64) -> String {
     // + 0.0 turns -0.0 into 0.0
     format!("{:.1}%", 100.0 * x + 0.0)
 }
 
 /// Left-aligned table with two spaces between columns.
-fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -263,5 +263,206 @@ pub fn summary_text(instance: &Instance, solution: &Solution, summary: &Summary)
             counts[0], counts[1], counts[2], counts[3]
         );
     }
+    out
+}
+
+/// The terminal report of `divopt evaluate`.
+pub fn evaluation_text(
+    instance: &Instance,
+    evaluation: &crate::evaluate::Evaluation,
+    requirement: crate::formulation::Requirement,
+    requirement_problems: &[String],
+    survival: &[crate::stress::Survival],
+) -> String {
+    let mut out = String::new();
+    let costs = evaluation.costs;
+    let _ = writeln!(
+        out,
+        "Cost per period {} (purchase {}, qualification {}, localization build {}, reserve holding {})",
+        money(costs.total()),
+        money(costs.purchase),
+        money(costs.qualification),
+        money(costs.localization),
+        money(costs.reserve_holding)
+    );
+    let floor = super::num(requirement.floor.value());
+    if requirement_problems.is_empty() {
+        let _ = writeln!(
+            out,
+            "Meets floor {floor} ({} measure): {} {}",
+            requirement.measure,
+            measure_phrase(requirement.measure),
+            pct(evaluation.measure(instance, requirement.measure))
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "Misses floor {floor} ({} measure) in {} place(s), e.g. {}",
+            requirement.measure,
+            requirement_problems.len(),
+            requirement_problems[0]
+        );
+    }
+    out.push('\n');
+    let rows: Vec<Vec<String>> = instance
+        .scenario_ids()
+        .map(|k| {
+            let scenario = &instance.scenarios[k.0];
+            let worst = evaluation.worst_product_in(instance, k);
+            vec![
+                scenario.name.clone(),
+                scenario.kind.clone(),
+                super::num(scenario.duration_periods),
+                pct(evaluation.scenario_fill[k.0]),
+                worst
+                    .filter(|p| evaluation.fill[[p.0, k.0]] < 1.0)
+                    .map_or_else(String::new, |p| {
+                        format!(
+                            "{} {}",
+                            instance.product(p).name,
+                            pct(evaluation.fill[[p.0, k.0]])
+                        )
+                    }),
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        &[
+            "scenario",
+            "kind",
+            "duration",
+            "weighted fill",
+            "worst product",
+        ],
+        &rows,
+    ));
+    let short: Vec<Vec<String>> = survival
+        .iter()
+        .filter(|s| !s.survives())
+        .map(|s| {
+            vec![
+                instance.product(s.product).name.clone(),
+                instance.scenarios[s.scenario.0].name.clone(),
+                format!("{:.2}", s.tts_periods.unwrap_or(0.0)),
+                super::num(s.duration_periods),
+            ]
+        })
+        .collect();
+    out.push('\n');
+    if short.is_empty() {
+        let _ = writeln!(
+            out,
+            "Time to survive: every product holds {floor} of demand until every scenario ends."
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "Time to survive shorter than time to recover (periods at >= {floor} of demand vs the scenario's duration):"
+        );
+        out.push_str(&table(&["product", "scenario", "tts", "ttr"], &short));
+    }
+    out
+}
+
+/// The Monte Carlo part of `divopt evaluate --sample`.
+pub fn montecarlo_text(
+    instance: &Instance,
+    result: &crate::montecarlo::MonteCarloResult,
+    floor: f64,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Monte Carlo: {} samples of {} periods (every scenario strikes with its per-period probability)",
+        result.samples, result.horizon_periods
+    );
+    let _ = writeln!(
+        out,
+        "Period fill: mean {}, P5 {}, P1 {}; below the floor {} in {} of periods",
+        pct(result.mean_fill),
+        pct(result.p5_fill),
+        pct(result.p1_fill),
+        super::num(floor),
+        format_args!("{:.3}%", 100.0 * result.prob_below_floor)
+    );
+    let mut rows: Vec<(f64, Vec<String>)> = instance
+        .product_ids()
+        .zip(&result.products)
+        .filter(|(_, risk)| risk.prob_below_floor > 0.0)
+        .map(|(p, risk)| {
+            (
+                risk.prob_below_floor,
+                vec![
+                    instance.product(p).name.clone(),
+                    format!("{:.3}%", 100.0 * risk.prob_below_floor),
+                    format!("{:.4}", risk.expected_unmet_per_period),
+                    pct(risk.mean_fill),
+                ],
+            )
+        })
+        .collect();
+    rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+    if rows.is_empty() {
+        out.push_str("No product ever fell below the floor.\n");
+    } else {
+        out.push_str(&table(
+            &[
+                "product",
+                "periods below floor",
+                "unmet units/period",
+                "mean fill",
+            ],
+            &rows.into_iter().map(|(_, r)| r).collect::<Vec<_>>(),
+        ));
+    }
+    out
+}
+
+/// The table of `divopt chokepoints`.
+pub fn chokepoints_text(
+    instance: &Instance,
+    verdicts: &[crate::chokepoints::Verdict],
+    floor: f64,
+) -> String {
+    use crate::chokepoints::Class;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "What it takes for each product, on its own, to keep {} of demand in every scenario:\n",
+        pct(floor)
+    );
+    let rows: Vec<Vec<String>> = verdicts
+        .iter()
+        .map(|v| {
+            vec![
+                instance.product(v.product).name.clone(),
+                v.class.name().to_string(),
+                v.protection_cost.map_or_else(|| "-".to_string(), money),
+                pct(v.best_fill),
+                v.binding_scenario
+                    .map_or_else(String::new, |k| instance.scenarios[k.0].name.clone()),
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        &[
+            "product",
+            "class",
+            "protection cost",
+            "best fill",
+            "binding scenario",
+        ],
+        &rows,
+    ));
+    let count = |class: Class| verdicts.iter().filter(|v| v.class == class).count();
+    let _ = writeln!(
+        out,
+        "\n{} chokepoint(s), {} to localize, {} to stockpile, {} to diversify, {} ok.",
+        count(Class::Chokepoint),
+        count(Class::Localize),
+        count(Class::Stockpile),
+        count(Class::Diversify),
+        count(Class::Ok)
+    );
     out
 }

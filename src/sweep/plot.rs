@@ -139,7 +139,10 @@ where
                             crate::report::num(knee.floor),
                             premium
                         ),
-                        (knee.floor - 0.02, premium + y_max * (0.05 + 0.06 * (i % 4) as f64)),
+                        (
+                            knee.floor - 0.02,
+                            premium + y_max * (0.05 + 0.06 * (i % 4) as f64),
+                        ),
                         ("sans-serif", 16).into_font().color(&BLACK).pos(
                             plotters::style::text_anchor::Pos::new(
                                 plotters::style::text_anchor::HPos::Right,

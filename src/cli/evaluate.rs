@@ -1,0 +1,133 @@
+//! `divopt evaluate`: score a given plan.
+
+use super::{exit, print_stdout, EvaluateArgs};
+use crate::evaluate::{check_plan, check_requirement, evaluate};
+use crate::formulation::Requirement;
+use crate::report;
+
+pub fn evaluate_command(args: &EvaluateArgs) -> anyhow::Result<u8> {
+    if let Some(hist) = &args.hist {
+        if crate::sweep::plot::Format::from_path(hist).is_none() {
+            eprintln!(
+                "error: --hist {}: the chart must end in .svg or .png",
+                hist.display()
+            );
+            return Ok(exit::BAD_INPUT);
+        }
+    }
+    let instance = match args.instance.load() {
+        Ok(instance) => instance,
+        Err(code) => return Ok(code),
+    };
+    let plan = match crate::input::load_plan(&args.plan, &instance) {
+        Ok(input) => {
+            for warning in &input.warnings {
+                eprintln!("note: {warning}");
+            }
+            input.plan
+        }
+        Err(errors) => {
+            eprintln!("error: {} problem(s) in the plan:", errors.0.len());
+            eprintln!("{errors}");
+            return Ok(exit::BAD_INPUT);
+        }
+    };
+    let problems = check_plan(&instance, &plan);
+    if !problems.is_empty() {
+        eprintln!(
+            "error: the plan {} does not fit the options file:",
+            args.plan.display()
+        );
+        for problem in &problems {
+            eprintln!("  {problem}");
+        }
+        return Ok(exit::BAD_INPUT);
+    }
+    let evaluation = evaluate(&instance, &plan);
+    let requirement = Requirement::new(args.floor, args.measure.into());
+    let misses = check_requirement(&instance, &evaluation, requirement);
+    let survival = crate::stress::time_to_survive(&instance, &plan, args.floor.value());
+    let mut text =
+        report::text::evaluation_text(&instance, &evaluation, requirement, &misses, &survival);
+
+    let mut files = vec![
+        (
+            "scenarios.csv",
+            report::csv::scenarios_csv(&instance, &evaluation).into_bytes(),
+        ),
+        (
+            "products.csv",
+            report::csv::products_csv(&instance, &plan, &evaluation, None).into_bytes(),
+        ),
+        (
+            "tts.csv",
+            crate::stress::tts_csv(&instance, &survival).into_bytes(),
+        ),
+    ];
+    if let Some(samples) = args.sample {
+        let spec = crate::montecarlo::MonteCarloSpec {
+            samples: samples as usize,
+            seed: args.seed,
+            horizon_periods: args.horizon as usize,
+            floor: args.floor.value(),
+        };
+        let result = match crate::montecarlo::simulate(&instance, &plan, &spec) {
+            Ok(result) => result,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return Ok(exit::BAD_INPUT);
+            }
+        };
+        text.push('\n');
+        text.push_str(&report::text::montecarlo_text(
+            &instance,
+            &result,
+            args.floor.value(),
+        ));
+        files.push((
+            "montecarlo.csv",
+            crate::montecarlo::summary_csv(&result).into_bytes(),
+        ));
+        files.push((
+            "montecarlo_products.csv",
+            crate::montecarlo::products_csv(&instance, &result).into_bytes(),
+        ));
+        if let Some(hist) = &args.hist {
+            let format = crate::sweep::plot::Format::from_path(hist).expect("checked above");
+            let chart = crate::montecarlo::histogram_chart(&result, args.floor.value(), format)
+                .map_err(|e| anyhow::anyhow!("cannot draw the histogram: {e}"))?;
+            crate::output::write_file(hist, &chart)?;
+            eprintln!("wrote {}", hist.display());
+        }
+    }
+    if let Some(dir) = &args.out {
+        crate::output::write_all(dir, &files)?;
+        let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
+        eprintln!("wrote {} to {}", names.join(", "), dir.display());
+    }
+    print_stdout(&text)?;
+    Ok(exit::SOLVED)
+}
+
+pub fn chokepoints_command(args: &super::ChokepointsArgs) -> anyhow::Result<u8> {
+    let instance = match args.instance.load() {
+        Ok(instance) => instance,
+        Err(code) => return Ok(code),
+    };
+    let settings = crate::solve::Settings {
+        relative_gap: args.gap,
+        ..Default::default()
+    };
+    let verdicts = crate::chokepoints::classify(&instance, args.floor, &settings)?;
+    if let Some(out) = &args.out {
+        let csv = crate::chokepoints::chokepoints_csv(&instance, &verdicts);
+        crate::output::write_file(out, csv.as_bytes())?;
+        eprintln!("wrote {}", out.display());
+    }
+    print_stdout(&report::text::chokepoints_text(
+        &instance,
+        &verdicts,
+        args.floor.value(),
+    ))?;
+    Ok(exit::SOLVED)
+}
