@@ -1,6 +1,7 @@
 //! divopt's integration tests, one binary so that HiGHS is linked once.
 //! Modules by topic; fixtures are built inline or by `support`.
 
+mod analysis;
 mod brute_force;
 mod cli;
 mod properties;

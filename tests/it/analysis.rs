@@ -1,0 +1,407 @@
+//! Analysis commands and policy levers: evaluate (round trip, today's plan,
+//! time to survive, Monte Carlo), chokepoints on crafted instances whose
+//! classes are known, and every lever binding and not binding.
+
+use std::path::{Path, PathBuf};
+
+use approx::assert_relative_eq;
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+use crate::cli::OPTIONS;
+
+fn divopt() -> Command {
+    Command::cargo_bin("divopt").expect("the divopt binary is built")
+}
+
+fn write(dir: &TempDir, name: &str, text: &str) -> PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// The cell of `column` in the row whose first cell is `key`.
+fn cell(path: &Path, key: &str, column: &str) -> String {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let i = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == column)
+        .unwrap();
+    reader
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| &r[0] == key)
+        .unwrap_or_else(|| panic!("no row {key} in {}", path.display()))[i]
+        .to_string()
+}
+
+fn json(args: &[&str]) -> (i32, serde_json::Value) {
+    let output = divopt().args(args).arg("--json").output().unwrap();
+    let code = output.status.code().unwrap();
+    let doc = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
+        panic!(
+            "no JSON; stderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (code, doc)
+}
+
+#[test]
+fn evaluating_the_plan_solve_wrote_gives_the_fills_solve_reported() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let options = root.join("data/semis.csv");
+    let scenarios = root.join("models/scenarios/semis.csv");
+    let dir = TempDir::new().unwrap();
+    let plan = dir.path().join("plan");
+    let eval = dir.path().join("eval");
+    for (solve_out, eval_out) in [(&plan, &eval)] {
+        divopt()
+            .args([
+                "solve",
+                options.to_str().unwrap(),
+                "--floor",
+                "0.9",
+                "--scenarios",
+            ])
+            .arg(&scenarios)
+            .arg("--out")
+            .arg(solve_out)
+            .assert()
+            .success();
+        divopt()
+            .args(["evaluate", options.to_str().unwrap(), "--scenarios"])
+            .arg(&scenarios)
+            .arg("--plan")
+            .arg(solve_out)
+            .arg("--out")
+            .arg(eval_out)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Meets floor 0.9"));
+    }
+    assert_eq!(
+        read(&plan.join("scenarios.csv")),
+        read(&eval.join("scenarios.csv"))
+    );
+    // products.csv matches but for `action`, which needs the floor-0 plan.
+    let strip = |text: String| -> Vec<String> {
+        text.lines()
+            .map(|l| l.rsplit_once(',').unwrap().0.to_string())
+            .collect()
+    };
+    assert_eq!(
+        strip(read(&plan.join("products.csv"))),
+        strip(read(&eval.join("products.csv")))
+    );
+}
+
+/// Today's sourcing, filled in by hand: one supplier per product, no reserve.
+const TODAY: &str = "product,supplier,quantity\nwafer,jp1,100\ngas,ua,10\nfoundry,tw,50\n";
+
+#[test]
+fn a_hand_filled_plan_is_scored_against_any_scenarios() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "o.csv", OPTIONS);
+    let plan = write(&dir, "today.csv", TODAY);
+    let out = dir.path().join("eval");
+    divopt()
+        .args([
+            "evaluate",
+            options.to_str().unwrap(),
+            "--plan",
+            plan.to_str().unwrap(),
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "5 option(s) of the options file are not in the plan",
+        ))
+        .stdout(predicate::str::contains("Misses floor 0.9"))
+        .stdout(predicate::str::contains("Cost per period 6165.00"));
+    // outage:JP stops the only wafer supplier: (2·0 + 1·1 + 3·1) / 6.
+    assert_relative_eq!(
+        cell(&out.join("scenarios.csv"), "outage:JP", "fill")
+            .parse::<f64>()
+            .unwrap(),
+        4.0 / 6.0,
+        max_relative = 1e-8
+    );
+    assert_eq!(
+        cell(&out.join("scenarios.csv"), "outage:JP", "worst_product"),
+        "wafer"
+    );
+    // No reserve: wafer's time to survive in outage:JP is 0 of 3 periods.
+    let tts = read(&out.join("tts.csv"));
+    assert!(tts.contains("wafer,outage:JP,3,0,false,3\n"), "{tts}");
+    assert!(tts.contains("wafer,outage:TW,3,,true,0\n"), "{tts}");
+}
+
+#[test]
+fn plans_that_do_not_fit_the_options_exit_2() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "o.csv", OPTIONS);
+    let too_much = write(&dir, "a.csv", &TODAY.replace("gas,ua,10", "gas,ua,12"));
+    divopt()
+        .args([
+            "evaluate",
+            options.to_str().unwrap(),
+            "--plan",
+            too_much.to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "buys 12 units per period, capacity is 10",
+        ));
+    let unknown = write(&dir, "b.csv", &TODAY.replace("gas,ua,10", "gas,ru,10"));
+    divopt()
+        .args(["evaluate", options.to_str().unwrap(), "--plan", unknown.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "b.csv: row 3, column \"supplier\": supplier \"ru\" is not an option of product \"gas\"",
+        ));
+}
+
+#[test]
+fn monte_carlo_needs_probabilities_and_is_deterministic() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "o.csv", OPTIONS);
+    let plan = write(&dir, "today.csv", TODAY);
+    divopt()
+        .args([
+            "evaluate",
+            options.to_str().unwrap(),
+            "--plan",
+            plan.to_str().unwrap(),
+            "--sample",
+            "100",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("probability"));
+    let scenarios = write(
+        &dir,
+        "s.csv",
+        "scenario,region,duration,probability\njp_quake,JP,2,0.05\ntw_block,TW,3,0.02\n",
+    );
+    let run = |out: &str| {
+        divopt()
+            .args([
+                "evaluate",
+                options.to_str().unwrap(),
+                "--plan",
+                plan.to_str().unwrap(),
+            ])
+            .args([
+                "--scenarios",
+                scenarios.to_str().unwrap(),
+                "--sample",
+                "2000",
+                "--seed",
+                "7",
+            ])
+            .args(["--hist"])
+            .arg(dir.path().join(format!("{out}.svg")))
+            .arg("--out")
+            .arg(dir.path().join(out))
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(
+                "Monte Carlo: 2000 samples of 12 periods",
+            ));
+        read(&dir.path().join(out).join("montecarlo.csv"))
+    };
+    let first = run("a");
+    assert_eq!(first, run("b"));
+    assert!(read(&dir.path().join("a.svg")).starts_with("<svg"));
+    assert!(read(&dir.path().join("a").join("montecarlo_products.csv")).contains("wafer"));
+}
+
+/// One product per class; the scenario stops region X for 2 periods.
+const CLASSES: &str = "\
+product,supplier,region,demand,unit_cost,capacity,fixed_cost,holding_cost,local,module_size,module_cost,max_modules
+fine,a,Y,10,1,10,0,,false,,,
+fine,b,X,10,2,10,0,,false,,,
+spread,a,X,10,1,10,0,,false,,,
+spread,b,Y,10,1.5,10,5,,false,,,
+store,a,X,10,1,10,0,0.1,false,,,
+store,b,Y,10,1.5,10,500,0.1,false,,,
+build,a,X,10,1,10,0,,false,,,
+build,home,HOME,10,3,0,10,,true,5,40,2
+stuck,a,X,10,1,10,0,,false,,,
+";
+
+#[test]
+fn chokepoint_classes_on_a_crafted_instance() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "classes.csv", CLASSES);
+    let scenarios = write(
+        &dir,
+        "s.csv",
+        "scenario,region,loss,duration\nx_out,X,1,2\n",
+    );
+    let out = dir.path().join("chokepoints.csv");
+    divopt()
+        .args([
+            "chokepoints",
+            options.to_str().unwrap(),
+            "--floor",
+            "0.9",
+            "--scenarios",
+        ])
+        .arg(&scenarios)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "1 chokepoint(s), 1 to localize, 1 to stockpile, 1 to diversify, 1 ok.",
+        ));
+    let class = |p: &str| cell(&out, p, "class");
+    assert_eq!(class("fine"), "ok");
+    assert_eq!(class("spread"), "diversify");
+    assert_eq!(class("store"), "stockpile");
+    assert_eq!(class("build"), "localize");
+    assert_eq!(class("stuck"), "chokepoint");
+    let cost = |p: &str| cell(&out, p, "protection_cost").parse::<f64>().unwrap();
+    // spread: qualify b as standby (fixed 5). store: 0.9·10·2 = 18 units at 0.1.
+    // build: two modules (0.9 needs 9 ≥ 5·2 = 10 of home capacity) at 40 plus fixed 10.
+    assert_relative_eq!(cost("spread"), 5.0, max_relative = 1e-6);
+    assert_relative_eq!(cost("store"), 1.8, max_relative = 1e-6);
+    assert_relative_eq!(cost("build"), 90.0, max_relative = 1e-6);
+    assert_eq!(cost("fine"), 0.0);
+    assert_eq!(cell(&out, "stuck", "protection_cost"), "");
+    assert_eq!(cell(&out, "stuck", "best_fill"), "0");
+    assert_eq!(cell(&out, "stuck", "binding_scenario"), "x_out");
+    // Ranked: chokepoint first, then by protection cost, ok last.
+    let order: Vec<String> = read(&out)
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    assert_eq!(order, vec!["stuck", "build", "spread", "store", "fine"]);
+}
+
+/// Cheap foreign supply and dearer domestic supply of one product.
+const LEVERS: &str = "\
+product,supplier,region,demand,unit_cost,capacity,local,min_local_share,max_region_share
+steel,jp,JP,100,10,100,false,LOCAL,REGION
+steel,ch,CH,100,12,100,false,LOCAL,REGION
+steel,home,HOME,100,15,100,true,LOCAL,REGION
+";
+
+fn levers(dir: &TempDir, local: &str, region: &str) -> String {
+    let text = LEVERS.replace("LOCAL", local).replace("REGION", region);
+    write(dir, &format!("levers-{local}-{region}.csv"), &text)
+        .display()
+        .to_string()
+}
+
+fn cost_at_floor_0(path: &str, extra: &[&str]) -> f64 {
+    let mut args = vec!["solve", path, "--floor", "0"];
+    args.extend_from_slice(extra);
+    let (code, doc) = json(&args);
+    assert_eq!(code, 0, "{doc}");
+    doc["summary"]["objective"].as_f64().unwrap()
+}
+
+#[test]
+fn min_local_share_binds_when_it_should_and_costs_nothing_otherwise() {
+    let dir = TempDir::new().unwrap();
+    let free = cost_at_floor_0(&levers(&dir, "", ""), &[]);
+    assert_relative_eq!(free, 1000.0);
+    // 30% from home at 15 instead of Japan at 10: +30·5.
+    assert_relative_eq!(
+        cost_at_floor_0(&levers(&dir, "0.3", ""), &[]),
+        1150.0,
+        max_relative = 1e-6
+    );
+    assert_relative_eq!(cost_at_floor_0(&levers(&dir, "0", ""), &[]), free);
+}
+
+#[test]
+fn max_region_share_binds_when_it_should_and_costs_nothing_otherwise() {
+    let dir = TempDir::new().unwrap();
+    // At most 60 from Japan: 40 more from Switzerland at 12: +40·2.
+    assert_relative_eq!(
+        cost_at_floor_0(&levers(&dir, "", "0.6"), &[]),
+        1080.0,
+        max_relative = 1e-6
+    );
+    assert_relative_eq!(
+        cost_at_floor_0(&levers(&dir, "", "1"), &[]),
+        1000.0,
+        max_relative = 1e-6
+    );
+    // The flag does the same, and the stricter of flag and column wins.
+    let plain = levers(&dir, "", "");
+    assert_relative_eq!(
+        cost_at_floor_0(&plain, &["--max-region-share", "0.6"]),
+        1080.0,
+        max_relative = 1e-6
+    );
+    assert_relative_eq!(
+        cost_at_floor_0(&levers(&dir, "", "0.9"), &["--max-region-share", "0.6"]),
+        1080.0,
+        max_relative = 1e-6
+    );
+    // A rule no sourcing can meet: exit 3, naming the product.
+    divopt()
+        .args(["solve", &plain, "--floor", "0", "--max-region-share", "0.3"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains(
+            "Product \"steel\" cannot meet its policy rules",
+        ));
+}
+
+#[test]
+fn a_budget_buys_the_highest_floor_it_can() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "o.csv", OPTIONS).display().to_string();
+    let (_, at_09) = json(&["solve", &options, "--floor", "0.9", "--gap", "1e-9"]);
+    let cost_09 = at_09["summary"]["objective"].as_f64().unwrap();
+    // A budget equal to the cost of floor 0.9 buys at least 0.9, at no more than that cost.
+    let (code, doc) = json(&[
+        "solve",
+        &options,
+        "--budget",
+        &cost_09.to_string(),
+        "--gap",
+        "1e-9",
+    ]);
+    assert_eq!(code, 0);
+    let floor = doc["summary"]["floor"].as_f64().unwrap();
+    assert!(floor >= 0.9 - 1e-6, "budget {cost_09} bought only {floor}");
+    assert!(doc["summary"]["objective"].as_f64().unwrap() <= cost_09 * (1.0 + 1e-9));
+    assert_eq!(doc["summary"]["budget"].as_f64().unwrap(), cost_09);
+    // An ample budget buys the highest achievable floor.
+    let (_, rich) = json(&["solve", &options, "--budget", "1e9"]);
+    assert_relative_eq!(
+        rich["summary"]["floor"].as_f64().unwrap(),
+        rich["summary"]["max_floor"].as_f64().unwrap(),
+        max_relative = 1e-6
+    );
+    // A budget below the cheapest sourcing buys nothing: exit 3.
+    let (code, doc) = json(&["solve", &options, "--budget", "100"]);
+    assert_eq!(code, 3);
+    assert_eq!(doc["summary"]["status"], "infeasible");
+    divopt()
+        .args(["solve", &options, "--budget", "100"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains(
+            "Budget 100: below the cost of the cheapest plan",
+        ));
+}
