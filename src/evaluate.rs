@@ -37,8 +37,11 @@ impl Costs {
 #[derive(Debug, Clone)]
 pub struct Evaluation {
     pub costs: Costs,
-    /// fill[p, k] = min(1, (T_k Σ_o (1 − a_{k,o}) Cap_o + r_p) / (d_p T_k)).
+    /// fill[p, k]: the product's own fill, min(1, (T_k Σ_o (1 − a_{k,o}) Cap_o + r_p) / (d_p T_k))
+    /// (1 − b_{k,p} if assembled in-house), capped by the fill of each of its inputs.
     pub fill: Array2<f64>,
+    /// The own fill alone, before the inputs cap it.
+    pub own_fill: Array2<f64>,
     /// Σ_p w_p fill[p, k] / Σ_p w_p (1 when no product carries weight).
     pub scenario_fill: Vec<f64>,
     /// Σ_k π_k scenario_fill[k].
@@ -131,9 +134,15 @@ pub fn evaluate(instance: &Instance, plan: &Plan) -> Evaluation {
         .map(|o| plan.capacity_per_period(instance, o))
         .collect();
 
+    // Own fill: what the product's suppliers and reserve (or, for products
+    // assembled in-house, the assembly) allow.
     let mut fill = Array2::<f64>::zeros((instance.products.len(), instance.scenarios.len()));
     for (p, product) in instance.products.iter().enumerate() {
         for (k, scenario) in instance.scenarios.iter().enumerate() {
+            if product.options.is_empty() {
+                fill[[p, k]] = 1.0 - scenario.assembly_loss(ProductId(p));
+                continue;
+            }
             let duration = scenario.duration_periods;
             let surviving: f64 = product
                 .options
@@ -142,6 +151,25 @@ pub fn evaluate(instance: &Instance, plan: &Plan) -> Evaluation {
                 .sum();
             let served = duration * surviving + plan.reserve_units[p];
             fill[[p, k]] = (served / (product.demand_per_period * duration)).min(1.0);
+        }
+    }
+
+    // Propagation: a product is filled no better than its weakest input.
+    // Relax along the BOM until nothing changes (at most one pass per tier).
+    let own_fill = fill.clone();
+    for _ in 0..=instance.products.len() {
+        let mut changed = false;
+        for edge in &instance.bom {
+            for k in 0..instance.scenarios.len() {
+                let capped = fill[[edge.child.0, k]];
+                if capped < fill[[edge.parent.0, k]] {
+                    fill[[edge.parent.0, k]] = capped;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
         }
     }
 
@@ -171,6 +199,7 @@ pub fn evaluate(instance: &Instance, plan: &Plan) -> Evaluation {
     Evaluation {
         costs,
         fill,
+        own_fill,
         scenario_fill,
         expected_fill,
     }
@@ -199,7 +228,8 @@ pub fn check_plan(instance: &Instance, plan: &Plan) -> Vec<String> {
             .iter()
             .map(|&o| plan.option(o).quantity_per_period)
             .sum();
-        if (bought - demand).abs() > TOLERANCE * demand.max(1.0) {
+        // Products assembled in-house (no options) buy nothing.
+        if !product.options.is_empty() && (bought - demand).abs() > TOLERANCE * demand.max(1.0) {
             problems.push(format!(
                 "product {:?}: buys {bought} units per period, demand is {demand}",
                 product.name

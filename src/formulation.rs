@@ -214,6 +214,16 @@ fn build(instance: &Instance, requirement: Requirement, budget: Option<f64>) -> 
 
     for p in instance.product_ids() {
         let product = instance.product(p);
+        if product.options.is_empty() {
+            // Assembled in-house: (4') φ_{p,k} ≤ 1 − b_{k,p}; nothing to source.
+            for k in instance.scenario_ids() {
+                let lost = instance.scenarios[k.0].assembly_loss(p);
+                if lost > 0.0 {
+                    constraints.push(Expression::from(fill[p.0][k.0].var).leq(1.0 - lost));
+                }
+            }
+            continue;
+        }
         // (1) Σ_o ξ_o = 1
         let bought: Expression = product
             .options
@@ -266,6 +276,15 @@ fn build(instance: &Instance, requirement: Requirement, budget: Option<f64>) -> 
                 served += (1.0 / scenario.duration_periods) * rho.var;
             }
             constraints.push(Expression::from(fill[p.0][k.0].var).leq(served));
+        }
+    }
+
+    // (9) a product is filled no better than each of its inputs: φ_{p,k} ≤ φ_{c,k}
+    for edge in &instance.bom {
+        for k in instance.scenario_ids() {
+            constraints.push(
+                Expression::from(fill[edge.parent.0][k.0].var).leq(fill[edge.child.0][k.0].var),
+            );
         }
     }
 

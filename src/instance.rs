@@ -87,8 +87,12 @@ impl fmt::Display for Measure {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Product {
     pub name: String,
-    /// d_p, units per period (> 0).
+    /// d_p, units per period (> 0) its suppliers must cover: the product's
+    /// total requirement, its direct demand plus what its parents in the bill
+    /// of materials need (models/core.md, "Chains").
     pub demand_per_period: f64,
+    /// Direct demand per period (final use); equals `demand_per_period` without a BOM.
+    pub direct_demand_per_period: f64,
     /// w_p, criticality weight (>= 0).
     pub weight: f64,
     /// h_p, cost per reserve unit per period; `None`: cannot be stockpiled.
@@ -170,9 +174,20 @@ pub struct Scenario {
     pub probability: Option<f64>,
     /// a_{k,o} > 0 for the options the scenario touches, sorted by option.
     pub losses: Vec<(OptionId, f64)>,
+    /// b_{k,p} > 0: share of in-house assembly lost, for products without
+    /// sourcing options that a scenario names (sorted by product).
+    pub assembly_losses: Vec<(ProductId, f64)>,
 }
 
 impl Scenario {
+    /// b_{k,p}: the share of product p's in-house assembly lost (0 if untouched).
+    pub fn assembly_loss(&self, product: ProductId) -> f64 {
+        self.assembly_losses
+            .iter()
+            .find(|(p, _)| *p == product)
+            .map_or(0.0, |&(_, loss)| loss)
+    }
+
     /// a_{k,o}: the share of option o's capacity lost (0 if untouched).
     pub fn loss(&self, option: OptionId) -> f64 {
         self.losses
@@ -181,12 +196,24 @@ impl Scenario {
     }
 }
 
+/// One line of the bill of materials: each unit of `parent` needs
+/// `quantity` units of `child`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BomEdge {
+    pub parent: ProductId,
+    pub child: ProductId,
+    /// q, units of child per unit of parent (> 0).
+    pub quantity: f64,
+}
+
 /// A validated problem instance: what to source and what can go wrong.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Instance {
     pub products: Vec<Product>,
     pub options: Vec<SourcingOption>,
     pub scenarios: Vec<Scenario>,
+    /// The bill of materials (empty: products are an independent list).
+    pub bom: Vec<BomEdge>,
 }
 
 impl Instance {
@@ -256,9 +283,16 @@ impl Instance {
                         .filter(|(o, _)| self.option(*o).product == p)
                         .map(|&(o, loss)| (renumber(o), loss))
                         .collect(),
+                    assembly_losses: s
+                        .assembly_losses
+                        .iter()
+                        .filter(|(q, _)| *q == p)
+                        .map(|&(_, loss)| (ProductId(0), loss))
+                        .collect(),
                     ..s.clone()
                 })
                 .collect(),
+            bom: Vec::new(),
         }
     }
 
@@ -313,6 +347,7 @@ impl Instance {
                     .filter(|(_, o)| o.region == region)
                     .map(|(i, _)| (OptionId(i), 1.0))
                     .collect(),
+                assembly_losses: Vec::new(),
             })
             .collect()
     }

@@ -445,7 +445,7 @@ impl Model {
                         total_active -= 1;
                     }
                 }
-                if fast_path && total_active == 0 && self.all_covered {
+                if fast_path && total_active == 0 && stock_full && self.all_covered {
                     // Every fill is exactly 1 and every stock stays at r_p.
                     tally.periods += 1;
                     tally.histogram[HISTOGRAM_BINS - 1] += 1;
@@ -462,7 +462,7 @@ impl Model {
                 }
                 stock_full = true;
                 let mut weighted = 0.0;
-                for p in 0..products {
+                for (p, stock) in stock.iter_mut().enumerate() {
                     let demand = self.demand[p];
                     let supply = if total_active > 0 {
                         let options =
@@ -476,8 +476,8 @@ impl Model {
                         self.full_supply[p]
                     };
                     let served;
-                    (served, stock[p]) = serve(demand, supply, self.reserve[p], stock[p]);
-                    stock_full &= stock[p] == self.reserve[p];
+                    (served, *stock) = serve(demand, supply, self.reserve[p], *stock);
+                    stock_full &= *stock == self.reserve[p];
                     let fill = served / demand;
                     weighted += self.weight[p] * fill;
                     tally.product_shortfall[p] += 1.0 - fill;
@@ -687,26 +687,38 @@ where
     // a decade below the smallest share, so every non-empty bin shows
     let bottom = 10f64.powf(smallest.log10().floor() - 1.0);
     let top = 2.0;
+    // from the tenth strictly below the lowest non-empty bin, the floor and
+    // P1 (0 at the least), to 1
+    let lowest_bin = result.histogram.iter().position(|&c| c > 0).unwrap_or(0);
+    let lowest = (lowest_bin as f64 / HISTOGRAM_BINS as f64)
+        .min(floor)
+        .min(result.p1_fill);
+    let left = ((lowest * 10.0).ceil() - 1.0).clamp(0.0, 9.0) / 10.0;
 
     let mut chart = ChartBuilder::on(root)
         .caption(
             format!(
-                "Fill per period: {} samples × {} periods, mean {}",
-                result.samples,
-                result.horizon_periods,
-                num(result.mean_fill)
+                "Fill per period: {} samples × {} periods, mean {:.4}",
+                result.samples, result.horizon_periods, result.mean_fill
             ),
             ("sans-serif", 24),
         )
         .margin(18)
         .x_label_area_size(50)
         .y_label_area_size(80)
-        .build_cartesian_2d(0.0_f64..1.0_f64, (bottom..top).log_scale())
+        .build_cartesian_2d(left..1.0_f64, (bottom..top).log_scale())
         .map_err(err)?;
     chart
         .configure_mesh()
         .x_desc("period fill (criticality-weighted share of demand served), bins of 0.01")
         .y_desc("share of sample-periods (log scale)")
+        .y_label_formatter(&|&v| {
+            if v >= 0.001 {
+                num(v)
+            } else {
+                format!("{v:.0e}")
+            }
+        })
         .label_style(("sans-serif", 15))
         .axis_desc_style(("sans-serif", 17))
         .light_line_style(RGBColor(235, 235, 235))
@@ -721,9 +733,9 @@ where
                 .enumerate()
                 .filter(|(_, &s)| s > 0.0)
                 .map(|(i, &s)| {
-                    let left = i as f64 / HISTOGRAM_BINS as f64;
-                    let right = (i + 1) as f64 / HISTOGRAM_BINS as f64;
-                    Rectangle::new([(left, bottom), (right, s)], bar.filled())
+                    let from = i as f64 / HISTOGRAM_BINS as f64;
+                    let to = (i + 1) as f64 / HISTOGRAM_BINS as f64;
+                    Rectangle::new([(from, bottom), (to, s)], bar.filled())
                 }),
         )
         .map_err(err)?
@@ -745,9 +757,9 @@ where
     };
     let floor_label = if floor == result.floor {
         format!(
-            "floor {}: P(fill < floor) = {}",
+            "floor {}: P(fill < floor) = {:.3}%",
             num(floor),
-            num(result.prob_below_floor)
+            100.0 * result.prob_below_floor
         )
     } else {
         format!("floor {}", num(floor))
@@ -756,13 +768,13 @@ where
     marker(
         result.p5_fill,
         RGBColor(230, 140, 0),
-        format!("P5 = {}", num(result.p5_fill)),
+        format!("P5 = {:.4}", result.p5_fill),
         2,
     )?;
     marker(
         result.p1_fill,
         RGBColor(130, 50, 160),
-        format!("P1 = {}", num(result.p1_fill)),
+        format!("P1 = {:.4}", result.p1_fill),
         2,
     )?;
 
@@ -823,6 +835,7 @@ mod tests {
         Product {
             name: name.to_string(),
             demand_per_period: demand,
+            direct_demand_per_period: demand,
             weight: 1.0,
             holding_cost_per_unit: Some(1.0),
             max_reserve_units: None,
@@ -852,6 +865,7 @@ mod tests {
             duration_periods: duration,
             probability: Some(probability),
             losses: losses.iter().map(|&(o, a)| (OptionId(o), a)).collect(),
+            assembly_losses: Vec::new(),
         }
     }
 
@@ -863,6 +877,7 @@ mod tests {
             products: vec![product("p", 10.0, vec![OptionId(0)])],
             options: vec![option(0, capacity)],
             scenarios,
+            bom: Vec::new(),
         };
         let plan = Plan {
             options: vec![OptionDecision {
@@ -1223,6 +1238,7 @@ mod tests {
             ],
             options: vec![option(0, 10.0), option(1, 10.0)],
             scenarios: vec![scenario("k", 1.0, 1.0, &[(1, 1.0)])],
+            bom: Vec::new(),
         };
         for p in &mut instance.products {
             p.weight = 0.0;

@@ -106,6 +106,7 @@ mod tests {
             products: vec![Product {
                 name: "p".into(),
                 demand_per_period: 10.0,
+                direct_demand_per_period: 10.0,
                 weight: 1.0,
                 holding_cost_per_unit: Some(1.0),
                 max_reserve_units: None,
@@ -129,7 +130,9 @@ mod tests {
                 duration_periods: 4.0,
                 probability: None,
                 losses: vec![(OptionId(0), 0.6)],
+                assembly_losses: Vec::new(),
             }],
+            bom: Vec::new(),
         };
         let plan = Plan {
             options: vec![OptionDecision {

@@ -243,6 +243,11 @@ pub struct InstanceArgs {
     #[arg(long, value_name = "PERIODS", value_parser = positive, conflicts_with = "scenarios")]
     pub duration: Option<f64>,
 
+    /// Bill of materials: parent, child, quantity (units of child per unit of parent),
+    /// optional demand. Fills then propagate: a product is no better supplied than its inputs.
+    #[arg(long, value_name = "FILE")]
+    pub bom: Option<PathBuf>,
+
     /// Policy: no region supplies more than this share of any product's demand
     /// (a product's max_region_share column, if lower, wins).
     #[arg(long, value_name = "S", value_parser = share)]
@@ -260,7 +265,7 @@ impl InstanceArgs {
         } else {
             ScenarioSource::Files(&self.scenarios)
         };
-        match input::load(&self.options, source) {
+        match input::load_with_bom(&self.options, source, self.bom.as_deref()) {
             Ok(mut loaded) => {
                 for warning in &loaded.warnings {
                     eprintln!("note: {warning}");
@@ -338,6 +343,10 @@ pub struct SweepArgs {
     /// Periods each default regional outage lasts (only without --scenarios).
     #[arg(long, value_name = "PERIODS", value_parser = positive, conflicts_with = "scenarios")]
     pub duration: Option<f64>,
+
+    /// Bill of materials (see `divopt solve --help`), applied to every input.
+    #[arg(long, value_name = "FILE")]
+    pub bom: Option<PathBuf>,
 
     /// Measures to sweep (repeatable).
     #[arg(long, value_enum, default_values = ["worst"])]

@@ -149,6 +149,7 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<u8> {
     measures.dedup();
     let spec = SweepSpec {
         inputs: args.inputs.clone(),
+        bom: args.bom.clone(),
         scenario_sets,
         measures,
         floors,

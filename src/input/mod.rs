@@ -3,6 +3,8 @@
 //!
 //! Owns every input error message; depends only on [`crate::instance`].
 
+pub mod bom;
+pub mod chain;
 pub mod error;
 pub mod options;
 pub mod plan;
@@ -62,7 +64,20 @@ pub fn load_plan(path: &Path, instance: &Instance) -> Result<plan::PlanInput, In
 
 /// Reads the options file and the scenarios into a validated instance.
 pub fn load(options_path: &Path, scenarios: ScenarioSource) -> Result<Loaded, InputErrors> {
+    load_with_bom(options_path, scenarios, None)
+}
+
+/// Like [`load`], with an optional bill of materials.
+pub fn load_with_bom(
+    options_path: &Path,
+    scenarios: ScenarioSource,
+    bom_path: Option<&Path>,
+) -> Result<Loaded, InputErrors> {
     let options_bytes = read_file(options_path)?;
+    let bom = match bom_path {
+        Some(path) => Some((path.display().to_string(), read_file(path)?)),
+        None => None,
+    };
     let scenario_files = match scenarios {
         ScenarioSource::Files(paths) => paths
             .iter()
@@ -74,10 +89,12 @@ pub fn load(options_path: &Path, scenarios: ScenarioSource) -> Result<Loaded, In
         ScenarioSource::RegionalOutages { duration_periods } => Some(duration_periods),
         ScenarioSource::Files(_) => None,
     };
-    parse(
+    parse_with_bom(
         (&options_path.display().to_string(), &options_bytes),
         &scenario_files,
         default_duration,
+        bom.as_ref()
+            .map(|(name, bytes)| (name.as_str(), bytes.as_slice())),
     )
 }
 
@@ -89,9 +106,28 @@ pub fn parse(
     scenario_files: &[(String, Vec<u8>)],
     default_duration: Option<f64>,
 ) -> Result<Loaded, InputErrors> {
+    parse_with_bom(options_file, scenario_files, default_duration, None)
+}
+
+/// Like [`parse`], with an optional bill of materials `(name, bytes)`.
+pub fn parse_with_bom(
+    options_file: (&str, &[u8]),
+    scenario_files: &[(String, Vec<u8>)],
+    default_duration: Option<f64>,
+    bom_file: Option<(&str, &[u8])>,
+) -> Result<Loaded, InputErrors> {
     let table = Table::parse(options_file.0, options_file.1)?;
     let options = options::read_options(&table)?;
-    let mut warnings = options.warnings;
+    let bom = match bom_file {
+        Some((name, bytes)) => Some(bom::read_bom(&Table::parse(name, bytes)?)?),
+        None => None,
+    };
+    let mut warnings = options.warnings.clone();
+    if let Some(bom) = &bom {
+        warnings.extend(bom.warnings.iter().cloned());
+    }
+    let chain = chain::assemble(&table.file, options, bom.as_ref())?;
+    let options = chain.options;
 
     let mut all_scenarios = Vec::new();
     // (file, first row) of every scenario, to name both places on a clash.
@@ -180,6 +216,7 @@ pub fn parse(
             products: options.products,
             options: options.options,
             scenarios: all_scenarios,
+            bom: chain.bom,
         },
         warnings,
     })

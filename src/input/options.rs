@@ -38,6 +38,10 @@ pub struct OptionsInput {
     pub products: Vec<Product>,
     pub options: Vec<SourcingOption>,
     pub warnings: Vec<String>,
+    /// The spreadsheet row where each product first appears.
+    pub product_rows: Vec<u64>,
+    /// Whether each product's weight was given (blank: the default applies).
+    pub weight_given: Vec<bool>,
 }
 
 /// The product-level values of one row, compared across a product's rows.
@@ -50,12 +54,15 @@ struct ProductFields {
     floor: Option<f64>,
     min_local_share: Option<f64>,
     max_region_share: Option<f64>,
+    weight_given: bool,
 }
 
 impl ProductFields {
     fn read(cells: &Cells) -> Result<ProductFields, Vec<InputError>> {
         let mut errors = Vec::new();
-        let demand = keep(cells.required("demand", 0.0, true), &mut errors);
+        // Demand may be 0 here: with a BOM a product can be only an input.
+        // Every product must end up with a positive requirement (input::parse checks).
+        let demand = keep(cells.required("demand", 0.0, false), &mut errors);
         let weight = keep(cells.optional("weight", 0.0, false), &mut errors);
         let holding_cost = keep(cells.optional("holding_cost", 0.0, false), &mut errors);
         let max_reserve = keep(cells.optional("max_reserve", 0.0, false), &mut errors);
@@ -82,6 +89,7 @@ impl ProductFields {
             ) => Ok(ProductFields {
                 demand,
                 weight: weight.unwrap_or(1.0),
+                weight_given: weight.is_some(),
                 holding_cost,
                 max_reserve,
                 floor,
@@ -233,6 +241,7 @@ pub fn read_options(table: &Table) -> Result<OptionsInput, Vec<InputError>> {
                 products.push(Product {
                     name: product.clone(),
                     demand_per_period: fields.demand,
+                    direct_demand_per_period: fields.demand,
                     weight: fields.weight,
                     holding_cost_per_unit: fields.holding_cost,
                     max_reserve_units: fields.max_reserve,
@@ -272,28 +281,10 @@ pub fn read_options(table: &Table) -> Result<OptionsInput, Vec<InputError>> {
         });
     }
 
-    for (product, (first_row, _)) in products.iter().zip(&first_rows) {
-        let most: f64 = product
-            .options
-            .iter()
-            .map(|&o| options[o.0].max_capacity_per_period())
-            .sum();
-        if most < product.demand_per_period {
-            errors.push(InputError::at(
-                &table.file,
-                *first_row,
-                Some("capacity".to_string()),
-                format!(
-                    "product {:?} needs {} units per period but all its options together, \
-                     with every module built, supply only {most}; add capacity or options",
-                    product.name, product.demand_per_period
-                ),
-            ));
-        }
-    }
-
     if errors.is_empty() {
         Ok(OptionsInput {
+            product_rows: first_rows.iter().map(|(row, _)| *row).collect(),
+            weight_given: first_rows.iter().map(|(_, f)| f.weight_given).collect(),
             products,
             options,
             warnings,
@@ -373,9 +364,7 @@ mod tests {
         assert_eq!((e.row, e.column.as_deref()), (Some(2), Some("unit_cost")));
         let e = only_error("x,a,JP,-1,1,200,,,,,,,,,\n");
         assert_eq!(e.column.as_deref(), Some("demand"));
-        assert!(e.message.contains("> 0"));
-        let e = only_error("x,a,JP,0,1,200,,,,,,,,,\n");
-        assert_eq!(e.column.as_deref(), Some("demand"));
+        assert!(e.message.contains(">= 0"));
         let e = only_error("x,a,JP,1,-2,200,,,,,,,,,\n");
         assert_eq!(e.column.as_deref(), Some("unit_cost"));
         let e = only_error("x,a,JP,1,NaN,200,,,,,,,,,\n");
@@ -410,14 +399,6 @@ mod tests {
         let e = only_error("x,a,JP,1,1,2,,,0.1,,,,,,\nx,b,KR,1,1,2,,,,,,,,,\n");
         assert_eq!(e.column.as_deref(), Some("holding_cost"));
         assert!(e.message.contains("blank"));
-    }
-
-    #[test]
-    fn capacity_below_demand_is_rejected() {
-        let e = only_error("x,a,JP,100,1,20,,,,,,,,,\nx,b,HOME,100,1,0,,,,,,true,10,1,5\n");
-        assert_eq!(e.column.as_deref(), Some("capacity"));
-        assert!(e.message.contains("70"), "{}", e.message);
-        assert!(read("x,a,JP,100,1,20,,,,,,,,,\nx,b,HOME,100,1,0,,,,,,true,10,1,8\n").is_ok());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::error::InputError;
 use super::table::{keep, Cells, Table};
-use crate::instance::{OptionId, Product, Scenario, SourcingOption};
+use crate::instance::{OptionId, Product, ProductId, Scenario, SourcingOption};
 
 pub const REQUIRED: &[&str] = &["scenario", "region", "duration"];
 pub const OPTIONAL: &[&str] = &["supplier", "product", "loss", "probability", "kind"];
@@ -19,6 +19,13 @@ struct Rule {
 }
 
 impl Rule {
+    /// Whether the row names a product assembled in-house (one without options).
+    fn names_assembly(&self, products: &[Product]) -> bool {
+        products
+            .iter()
+            .any(|p| p.options.is_empty() && p.name == self.product)
+    }
+
     fn matches(&self, option: &SourcingOption, products: &[Product]) -> bool {
         (self.region == "*" || self.region == option.region)
             && (self.supplier.is_empty() || self.supplier == option.supplier)
@@ -100,7 +107,7 @@ pub fn read_scenarios(
             product: cells.text("product").to_string(),
             loss: loss.unwrap_or(1.0),
         };
-        if !options.iter().any(|o| rule.matches(o, products)) {
+        if !options.iter().any(|o| rule.matches(o, products)) && !rule.names_assembly(products) {
             warnings.push(format!(
                 "{}: row {}: matches no option (region {:?}, supplier {:?}, product {:?}); check the spelling",
                 table.file, row.line, rule.region, rule.supplier, rule.product
@@ -175,6 +182,21 @@ pub fn read_scenarios(
                 losses.push((OptionId(i), loss));
             }
         }
+        // Products assembled in-house (no options) lose what rules naming them say.
+        let assembly_losses: Vec<(ProductId, f64)> = products
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.options.is_empty())
+            .filter_map(|(i, p)| {
+                let loss = draft
+                    .rules
+                    .iter()
+                    .filter(|rule| rule.product == p.name)
+                    .map(|rule| rule.loss)
+                    .fold(0.0, f64::max);
+                (loss > 0.0).then_some((ProductId(i), loss))
+            })
+            .collect();
         first_rows.push(draft.first_line);
         scenarios.push(Scenario {
             name,
@@ -182,6 +204,7 @@ pub fn read_scenarios(
             duration_periods: draft.duration,
             probability: draft.probability,
             losses,
+            assembly_losses,
         });
     }
     Ok(ScenariosInput {

@@ -120,6 +120,8 @@ impl ScenarioSet {
 #[derive(Debug, Clone)]
 pub struct SweepSpec {
     pub inputs: Vec<PathBuf>,
+    /// A bill of materials applied to every input.
+    pub bom: Option<PathBuf>,
     pub scenario_sets: Vec<ScenarioSet>,
     pub measures: Vec<Measure>,
     pub floors: Vec<Floor>,
@@ -202,7 +204,7 @@ fn load_all(spec: &SweepSpec) -> Result<(Vec<Loaded>, Vec<String>), InputErrors>
                     }
                 }
             };
-            match input::load(input_path, source) {
+            match input::load_with_bom(input_path, source, spec.bom.as_deref()) {
                 Ok(l) => {
                     for w in l.warnings {
                         if !warnings.contains(&w) {

@@ -161,6 +161,7 @@ impl Builder {
                 products: Vec::new(),
                 options: Vec::new(),
                 scenarios: Vec::new(),
+                bom: Vec::new(),
             },
         }
     }
@@ -170,6 +171,7 @@ impl Builder {
         self.instance.products.push(Product {
             name: name.to_string(),
             demand_per_period: demand,
+            direct_demand_per_period: demand,
             weight,
             holding_cost_per_unit: None,
             max_reserve_units: None,
@@ -250,6 +252,7 @@ impl Builder {
             duration_periods: duration,
             probability,
             losses,
+            assembly_losses: Vec::new(),
         });
         self
     }
@@ -428,6 +431,7 @@ fn build_instance(
         products: Vec::new(),
         options: Vec::new(),
         scenarios: Vec::new(),
+        bom: Vec::new(),
     };
     for (p, spec) in products.iter().enumerate() {
         let demand = f64::from(spec.demand);
@@ -463,6 +467,7 @@ fn build_instance(
         instance.products.push(Product {
             name: format!("p{p}"),
             demand_per_period: demand,
+            direct_demand_per_period: demand,
             weight: spec.weight,
             holding_cost_per_unit: spec.stockpile.map(|(h, _)| h),
             max_reserve_units: spec
@@ -489,6 +494,7 @@ fn build_instance(
                 .filter(|&o| spec.losses[o] > 0.0)
                 .map(|o| (OptionId(o), spec.losses[o]))
                 .collect(),
+            assembly_losses: Vec::new(),
         });
     }
     assert_valid(&instance);
