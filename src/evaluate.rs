@@ -72,6 +72,18 @@ impl Evaluation {
         }
     }
 
+    /// The input (or `p` itself) whose own fill caps `p` in scenario `k`: the
+    /// lowest own fill among `p` and all its inputs (`p` first on ties, then by id).
+    pub fn weakest_input(&self, instance: &Instance, p: ProductId, k: ScenarioId) -> ProductId {
+        let mut best = p;
+        for q in instance.inputs_of(p) {
+            if self.own_fill[[q.0, k.0]] < self.own_fill[[best.0, k.0]] {
+                best = q;
+            }
+        }
+        best
+    }
+
     /// The scenario in which product `p` has its lowest fill (first one on ties).
     pub fn worst_scenario_of(&self, p: ProductId) -> Option<ScenarioId> {
         argmin(self.fill.row(p.0).iter().copied()).map(ScenarioId)
@@ -203,6 +215,38 @@ pub fn evaluate(instance: &Instance, plan: &Plan) -> Evaluation {
         scenario_fill,
         expected_fill,
     }
+}
+
+/// Cost per period of each product's part of the plan: its options'
+/// purchase, qualification and modules, and its reserve holding.
+pub fn product_costs(instance: &Instance, plan: &Plan) -> Vec<f64> {
+    instance
+        .product_ids()
+        .map(|p| {
+            let product = instance.product(p);
+            let sourcing: f64 = product
+                .options
+                .iter()
+                .map(|&o| {
+                    let option = instance.option(o);
+                    let d = plan.option(o);
+                    option.unit_cost * d.quantity_per_period
+                        + if d.selected {
+                            option.fixed_cost_per_period
+                        } else {
+                            0.0
+                        }
+                        + option
+                            .module
+                            .map_or(0.0, |m| m.cost_per_period * f64::from(d.modules))
+                })
+                .sum();
+            sourcing
+                + product
+                    .holding_cost_per_unit
+                    .map_or(0.0, |h| h * plan.reserve(p))
+        })
+        .collect()
 }
 
 /// Everything wrong with a plan as a plan: wrong shape, demand not met,

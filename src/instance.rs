@@ -296,6 +296,45 @@ impl Instance {
         }
     }
 
+    /// The products reachable from `p` through the BOM, downwards (its inputs,
+    /// direct or indirect) or upwards (the products that use it); `p` excluded,
+    /// sorted by id.
+    fn bom_closure(&self, p: ProductId, downwards: bool) -> Vec<ProductId> {
+        let mut seen = vec![false; self.products.len()];
+        seen[p.0] = true;
+        let mut found = Vec::new();
+        let mut frontier = vec![p];
+        while let Some(q) = frontier.pop() {
+            for edge in &self.bom {
+                let (from, to) = if downwards {
+                    (edge.parent, edge.child)
+                } else {
+                    (edge.child, edge.parent)
+                };
+                if from == q && !seen[to.0] {
+                    seen[to.0] = true;
+                    found.push(to);
+                    frontier.push(to);
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+
+    /// Every input of `p`, direct or indirect.
+    pub fn inputs_of(&self, p: ProductId) -> Vec<ProductId> {
+        self.bom_closure(p, true)
+    }
+
+    /// The final products (direct demand > 0) that use `p`, directly or indirectly.
+    pub fn final_dependents(&self, p: ProductId) -> Vec<ProductId> {
+        self.bom_closure(p, false)
+            .into_iter()
+            .filter(|&a| self.product(a).direct_demand_per_period > 0.0)
+            .collect()
+    }
+
     /// Σ_p w_p.
     pub fn total_weight(&self) -> f64 {
         self.products.iter().map(|p| p.weight).sum()

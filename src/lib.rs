@@ -12,6 +12,7 @@ pub mod attainable;
 pub mod chokepoints;
 pub mod cli;
 pub mod evaluate;
+pub mod exposure;
 pub mod formulation;
 pub mod input;
 pub mod instance;

@@ -64,6 +64,12 @@ pub fn evaluate_command(args: &EvaluateArgs) -> anyhow::Result<u8> {
             crate::stress::tts_csv(&instance, &survival).into_bytes(),
         ),
     ];
+    if !instance.bom.is_empty() {
+        files.push((
+            "links.csv",
+            report::csv::links_csv(&instance, &evaluation).into_bytes(),
+        ));
+    }
     if let Some(samples) = args.sample {
         let spec = crate::montecarlo::MonteCarloSpec {
             samples: samples as usize,
@@ -129,5 +135,38 @@ pub fn chokepoints_command(args: &super::ChokepointsArgs) -> anyhow::Result<u8> 
         &verdicts,
         args.floor.value(),
     ))?;
+    Ok(exit::SOLVED)
+}
+
+pub fn exposure_command(args: &super::ExposureArgs) -> anyhow::Result<u8> {
+    let loaded = crate::input::load_with_bom(
+        &args.options,
+        crate::input::ScenarioSource::RegionalOutages {
+            duration_periods: 1.0,
+        },
+        args.bom.as_deref(),
+    );
+    let instance = match loaded {
+        Ok(loaded) => {
+            for warning in &loaded.warnings {
+                eprintln!("note: {warning}");
+            }
+            loaded.instance
+        }
+        Err(errors) => {
+            eprintln!("error: {} problem(s) in the input:", errors.0.len());
+            eprintln!("{errors}");
+            return Ok(exit::BAD_INPUT);
+        }
+    };
+    let rows = crate::exposure::exposures(&instance);
+    if let Some(out) = &args.out {
+        crate::output::write_file(
+            out,
+            crate::exposure::exposure_csv(&instance, &rows).as_bytes(),
+        )?;
+        eprintln!("wrote {}", out.display());
+    }
+    print_stdout(&report::text::exposure_text(&instance, &rows))?;
     Ok(exit::SOLVED)
 }

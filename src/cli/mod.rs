@@ -57,6 +57,35 @@ pub enum Command {
     /// Classify every product: ok, diversify, stockpile, localize, or a true chokepoint.
     #[command(after_long_help = CHOKEPOINTS_HELP)]
     Chokepoints(ChokepointsArgs),
+    /// Early warning without optimization: concentration, single sourcing, shared inputs.
+    #[command(after_long_help = EXPOSURE_HELP)]
+    Exposure(ExposureArgs),
+}
+
+const EXPOSURE_HELP: &str = "\
+Per sourced product, from today's cheapest sourcing (each product's requirement filled from its \
+options in order of unit cost, current capacity first, then modules): share of supply by region, \
+Herfindahl-Hirschman index over regions (sum of squared shares, 0 to 1), top region and its \
+share, number of listed suppliers and regions, single-source and single-region flags, whether it \
+can be stockpiled, whether a domestic option exists, and with --bom the final products that \
+depend on it and their total weight. Most exposed first (HHI, then dependent weight).
+
+--out FILE columns: product, hhi, top_region, top_share, region_shares, suppliers, regions, \
+single_source, single_region, stockpilable, domestic_option, dependents, dependent_weight.";
+
+#[derive(Debug, Args)]
+pub struct ExposureArgs {
+    /// Options CSV.
+    #[arg(value_name = "OPTIONS.csv")]
+    pub options: PathBuf,
+
+    /// Bill of materials (counts the final products depending on each input).
+    #[arg(long, value_name = "FILE")]
+    pub bom: Option<PathBuf>,
+
+    /// Write the table as CSV.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 const CHOKEPOINTS_HELP: &str = "\
@@ -478,11 +507,16 @@ fn solve_command(args: &SolveArgs) -> anyhow::Result<u8> {
             ),
             ("summary.json", report::json::summary_json(&summary)),
         ];
+        let mut files = Vec::from(files);
+        if !instance.bom.is_empty() {
+            files.push((
+                "links.csv",
+                report::csv::links_csv(instance, &best.evaluation),
+            ));
+        }
         crate::output::write_all(dir, &files)?;
-        eprintln!(
-            "wrote plan.csv, products.csv, scenarios.csv and summary.json to {}",
-            dir.display()
-        );
+        let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
+        eprintln!("wrote {} to {}", names.join(", "), dir.display());
     } else if let Some(dir) = &args.out {
         eprintln!("no plan, so nothing was written to {}", dir.display());
     }
@@ -509,6 +543,7 @@ pub fn main() -> ExitCode {
         Command::Merge(args) => sweep::merge_command(args),
         Command::Evaluate(args) => evaluate::evaluate_command(args),
         Command::Chokepoints(args) => evaluate::chokepoints_command(args),
+        Command::Exposure(args) => evaluate::exposure_command(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -76,6 +76,8 @@ pub fn products_csv(
             "worst_fill",
             "worst_scenario",
             "action",
+            "requirement",
+            "dependents",
         ],
         instance.product_ids().map(|p| {
             let product = instance.product(p);
@@ -83,7 +85,7 @@ pub fn products_csv(
             let worst = evaluation.worst_scenario_of(p);
             vec![
                 product.name.clone(),
-                num(product.demand_per_period),
+                num(product.direct_demand_per_period),
                 num(product.weight),
                 num(reserve),
                 num(reserve / product.demand_per_period),
@@ -93,8 +95,39 @@ pub fn products_csv(
                 worst.map_or_else(String::new, |k| num(evaluation.fill[[p.0, k.0]])),
                 worst.map_or_else(String::new, |k| instance.scenarios[k.0].name.clone()),
                 baseline.map_or_else(String::new, |b| Action::of(instance, plan, b, p).label()),
+                num(product.demand_per_period),
+                instance.final_dependents(p).len().to_string(),
             ]
         }),
+    )
+}
+
+/// links.csv (with a BOM): for every final product that has inputs, in every
+/// scenario where it falls short, the input (or itself) whose own fill caps it.
+pub fn links_csv(instance: &Instance, evaluation: &Evaluation) -> String {
+    let mut rows = Vec::new();
+    for p in instance.product_ids() {
+        if instance.product(p).direct_demand_per_period <= 0.0 || instance.inputs_of(p).is_empty() {
+            continue;
+        }
+        for k in instance.scenario_ids() {
+            let fill = evaluation.fill[[p.0, k.0]];
+            if fill >= 1.0 {
+                continue;
+            }
+            let capping = evaluation.weakest_input(instance, p, k);
+            rows.push(vec![
+                instance.product(p).name.clone(),
+                instance.scenarios[k.0].name.clone(),
+                num(fill),
+                instance.product(capping).name.clone(),
+                num(evaluation.own_fill[[capping.0, k.0]]),
+            ]);
+        }
+    }
+    render(
+        &["product", "scenario", "fill", "capped_by", "capped_by_fill"],
+        rows.into_iter(),
     )
 }
 

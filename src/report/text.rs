@@ -263,6 +263,66 @@ pub fn summary_text(instance: &Instance, solution: &Solution, summary: &Summary)
             counts[0], counts[1], counts[2], counts[3]
         );
     }
+    if !instance.bom.is_empty() {
+        out.push('\n');
+        out.push_str(&weakest_links_text(
+            instance,
+            &best.evaluation,
+            plan,
+            baseline,
+        ));
+    }
+    out
+}
+
+/// Per final product with inputs: its worst scenario, the input that caps it
+/// there, and what the plan spends on that input beyond the floor-0 plan.
+fn weakest_links_text(
+    instance: &Instance,
+    evaluation: &crate::evaluate::Evaluation,
+    plan: &crate::plan::Plan,
+    baseline: Option<&crate::plan::Plan>,
+) -> String {
+    let spent = crate::evaluate::product_costs(instance, plan);
+    let base = baseline.map(|b| crate::evaluate::product_costs(instance, b));
+    let rows: Vec<Vec<String>> = instance
+        .product_ids()
+        .filter(|&p| {
+            instance.product(p).direct_demand_per_period > 0.0 && !instance.inputs_of(p).is_empty()
+        })
+        .filter_map(|p| {
+            let k = evaluation.worst_scenario_of(p)?;
+            let fill = evaluation.fill[[p.0, k.0]];
+            let capping = evaluation.weakest_input(instance, p, k);
+            Some(vec![
+                instance.product(p).name.clone(),
+                if fill < 1.0 {
+                    instance.scenarios[k.0].name.clone()
+                } else {
+                    "-".to_string()
+                },
+                pct(fill),
+                if fill < 1.0 {
+                    instance.product(capping).name.clone()
+                } else {
+                    "-".to_string()
+                },
+                base.as_ref()
+                    .map_or_else(String::new, |b| money(spent[capping.0] - b[capping.0])),
+            ])
+        })
+        .collect();
+    let mut out = String::from("Weakest links: each final product in its worst scenario\n");
+    out.push_str(&table(
+        &[
+            "final product",
+            "worst scenario",
+            "fill",
+            "capped by",
+            "protection spent on it",
+        ],
+        &rows,
+    ));
     out
 }
 
@@ -464,5 +524,52 @@ pub fn chokepoints_text(
         count(Class::Diversify),
         count(Class::Ok)
     );
+    out
+}
+
+/// The table of `divopt exposure`.
+pub fn exposure_text(instance: &Instance, rows: &[crate::exposure::Exposure]) -> String {
+    let with_bom = !instance.bom.is_empty();
+    let table_rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|e| {
+            let (top, share) = e.top();
+            let mut flags = Vec::new();
+            if e.single_source() {
+                flags.push("single-source");
+            } else if e.single_region() {
+                flags.push("single-region");
+            }
+            if !e.stockpilable {
+                flags.push("no stock");
+            }
+            if !e.domestic_option {
+                flags.push("no domestic option");
+            }
+            let mut row = vec![
+                instance.product(e.product).name.clone(),
+                format!("{:.2}", e.hhi),
+                format!("{top} {}", pct(share)),
+                format!("{}/{}", e.suppliers, e.regions),
+                flags.join(", "),
+            ];
+            if with_bom {
+                row.push(format!(
+                    "{} (weight {})",
+                    e.dependents,
+                    super::num(e.dependent_weight)
+                ));
+            }
+            row
+        })
+        .collect();
+    let mut header = vec!["product", "HHI", "top region", "suppliers/regions", "flags"];
+    if with_bom {
+        header.push("final products depending");
+    }
+    let mut out = String::from(
+        "Exposure of today's cheapest sourcing, most concentrated first (HHI over regions: 1 = one region)\n\n",
+    );
+    out.push_str(&table(&header, &table_rows));
     out
 }
