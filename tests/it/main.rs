@@ -3,6 +3,7 @@
 
 mod analysis;
 mod brute_force;
+mod chains;
 mod cli;
 mod properties;
 mod support;
