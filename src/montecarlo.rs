@@ -7,6 +7,10 @@
 //!
 //! # The model
 //!
+//! The model has no bill of materials: an instance with one (or with a
+//! product assembled in-house, without sourcing options) is refused with
+//! [`MonteCarloError::BillOfMaterials`].
+//!
 //! Inputs: the instance's products (demand `d_p`, criticality weight `w_p`),
 //! options and scenarios (per-period probability `π_k`, duration `T_k`,
 //! losses `a_{k,o}`), and the plan (capacity `Cap_o` =
@@ -165,6 +169,10 @@ pub enum MonteCarloError {
     InvalidFloor(f64),
     #[error("the plan does not fit the instance: {0}")]
     PlanMismatch(String),
+    #[error(
+        "Monte Carlo does not model a bill of materials (in-house assembly, inputs capping their parents) yet; run it without --bom"
+    )]
+    BillOfMaterials,
 }
 
 /// Runs the Monte Carlo stress test of `plan` (model and statistics in the
@@ -299,6 +307,11 @@ impl Model {
                 instance.options.len(),
                 instance.products.len()
             )));
+        }
+        // Products assembled in-house have no options; without the BOM rules
+        // they would be simulated as never supplied.
+        if !instance.bom.is_empty() || instance.products.iter().any(|p| p.options.is_empty()) {
+            return Err(MonteCarloError::BillOfMaterials);
         }
         let mut threshold = Vec::with_capacity(instance.scenarios.len());
         for scenario in &instance.scenarios {
@@ -1218,6 +1231,12 @@ mod tests {
             Err(MonteCarloError::InvalidProbability { .. })
         ));
         instance.scenarios[0].probability = Some(0.1);
+        let mut assembled = instance.clone();
+        assembled.products[0].options.clear();
+        assert_eq!(
+            simulate(&assembled, &plan, &spec(10, 12)).unwrap_err(),
+            MonteCarloError::BillOfMaterials
+        );
         let short = Plan {
             options: vec![],
             reserve_units: vec![0.0],

@@ -1,9 +1,59 @@
 //! Writing output files so that nothing is ever half-written: every file is
 //! rendered in memory first, written to a temporary file beside its target,
 //! synced, and renamed into place only when all of them are ready.
+//!
+//! Interruptions (Ctrl-C, SIGTERM) are handled here too: once
+//! [`exit_cleanly_on_interrupt`] is installed, an interrupt removes every
+//! temporary file still pending and exits with code 130, except while a set
+//! of files is being renamed into place, which is finished first. So an
+//! interrupted run leaves either all of its files or none.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Exit code after an interrupt (128 + SIGINT).
+pub const INTERRUPTED_EXIT: i32 = 130;
+
+struct Pending {
+    /// Temporary files not yet renamed into place.
+    temps: Vec<PathBuf>,
+    /// Files are being renamed into place: finish before exiting.
+    committing: bool,
+    interrupted: bool,
+}
+
+static PENDING: Mutex<Pending> = Mutex::new(Pending {
+    temps: Vec::new(),
+    committing: false,
+    interrupted: false,
+});
+
+fn pending() -> std::sync::MutexGuard<'static, Pending> {
+    PENDING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn remove_temps_and_exit(state: &mut Pending) -> ! {
+    for temp in state.temps.drain(..) {
+        let _ = std::fs::remove_file(temp);
+    }
+    eprintln!("interrupted: stopped before writing any output file");
+    std::process::exit(INTERRUPTED_EXIT);
+}
+
+/// Installs the Ctrl-C / SIGTERM handler (once per process; later calls do nothing).
+pub fn exit_cleanly_on_interrupt() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = ctrlc::set_handler(|| {
+            let mut state = pending();
+            state.interrupted = true;
+            if !state.committing {
+                remove_temps_and_exit(&mut state);
+            }
+        });
+    });
+}
 
 #[derive(Debug, thiserror::Error)]
 #[error("cannot write {path}: {source}")]
@@ -29,17 +79,37 @@ pub fn write_all<C: AsRef<[u8]>>(dir: &Path, files: &[(&str, C)]) -> Result<(), 
             .suffix(".tmp")
             .tempfile_in(dir)
             .map_err(fail(&target))?;
+        pending().temps.push(temp.path().to_path_buf());
         temp.write_all(contents.as_ref()).map_err(fail(&target))?;
         temp.as_file().sync_all().map_err(fail(&target))?;
         staged.push((temp, target));
     }
-    for (temp, target) in staged {
-        temp.persist(&target).map_err(|e| OutputError {
-            path: target.clone(),
-            source: e.error,
-        })?;
+    {
+        let mut state = pending();
+        if state.interrupted {
+            remove_temps_and_exit(&mut state);
+        }
+        state.committing = true;
     }
-    Ok(())
+    let mut result = Ok(());
+    let mut finished = Vec::new();
+    for (temp, target) in staged {
+        finished.push(temp.path().to_path_buf());
+        if let Err(e) = temp.persist(&target) {
+            result = Err(OutputError {
+                path: target.clone(),
+                source: e.error,
+            });
+            break;
+        }
+    }
+    let mut state = pending();
+    state.committing = false;
+    state.temps.retain(|t| !finished.contains(t));
+    if state.interrupted {
+        remove_temps_and_exit(&mut state);
+    }
+    result
 }
 
 /// Writes one file atomically (temporary file, then rename).

@@ -537,6 +537,7 @@ fn solve_command(args: &SolveArgs) -> anyhow::Result<u8> {
 /// Runs the command line and returns the process's exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    crate::output::exit_cleanly_on_interrupt();
     let result = match &cli.command {
         Command::Solve(args) => solve_command(args),
         Command::Sweep(args) => sweep::sweep_command(args),

@@ -6,6 +6,40 @@ use std::fmt;
 /// At most this many errors are listed; the rest are counted.
 pub const MAX_LISTED: usize = 25;
 
+/// Cell text quoted in a message is cut to this many characters.
+pub const MAX_SHOWN_CHARS: usize = 40;
+
+/// A cell's text for a message: quoted, escaped, and cut short when long (so
+/// a runaway cell cannot flood the terminal).
+pub fn show(text: &str) -> String {
+    if text.chars().count() <= MAX_SHOWN_CHARS {
+        format!("{text:?}")
+    } else {
+        let head: String = text.chars().take(MAX_SHOWN_CHARS).collect();
+        format!("{head:?}... ({} characters)", text.chars().count())
+    }
+}
+
+/// A list of names for a message, cut after `max` with a count of the rest.
+pub fn list(names: &[String], max: usize) -> String {
+    let mut text = names
+        .iter()
+        .take(max)
+        .map(|n| {
+            if n.chars().count() > MAX_SHOWN_CHARS {
+                show(n)
+            } else {
+                n.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > max {
+        text.push_str(&format!(" and {} more", names.len() - max));
+    }
+    text
+}
+
 /// One problem with one cell, row or file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputError {

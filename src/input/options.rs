@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::error::InputError;
-use super::table::{keep, keep_all, Cells, Table};
+use super::table::{keep, keep_all, Cells, Table, MAX_NUMBER};
 use crate::instance::{
     Floor, ModuleSpec, OptionId, Product, ProductId, ProductPolicy, SourcingOption,
 };
@@ -161,30 +161,86 @@ fn read_module(cells: &Cells) -> Result<Option<ModuleSpec>, Vec<InputError>> {
     }
 }
 
+/// Values derived from one row that the model holds as coefficients: each
+/// must stay in the solver's range like every cell. Capacity and module size
+/// are at most 1e12 times the product's demand, and a cost per period
+/// (demand × unit_cost, demand × holding_cost) is below [`MAX_NUMBER`].
+/// Checked against the demand given here; a product with demand 0 (an input
+/// of a BOM) is checked once its requirement is known.
+fn model_range(
+    cells: &Cells,
+    fields: &ProductFields,
+    capacity: f64,
+    unit_cost: f64,
+    module: Option<ModuleSpec>,
+) -> Vec<InputError> {
+    const MAX_MULTIPLE: f64 = 1e12;
+    let demand = fields.demand;
+    let mut errors = Vec::new();
+    if demand <= 0.0 {
+        return errors;
+    }
+    let mut multiple = |column: &str, value: f64| {
+        if value / demand > MAX_MULTIPLE {
+            errors.push(cells.error(
+                column,
+                format!(
+                    "{value} is more than 1e12 times the product's demand ({demand}); check \
+                     the units (demand and {column} are both units per period), or write a \
+                     smaller value: anything far above the demand acts as unlimited"
+                ),
+            ));
+        }
+    };
+    multiple("capacity", capacity);
+    if let Some(module) = module {
+        multiple("module_size", module.size_per_period);
+    }
+    let mut per_period = |column: &str, unit: f64| {
+        let cost = unit * demand;
+        if cost >= MAX_NUMBER {
+            errors.push(cells.error(
+                column,
+                format!(
+                    "{column} × demand = {cost:e} per period; costs per period must stay \
+                     below 1e15: use a larger currency unit (e.g. thousands) or a larger \
+                     quantity unit"
+                ),
+            ));
+        }
+    };
+    per_period("unit_cost", unit_cost);
+    if let Some(holding) = fields.holding_cost {
+        per_period("holding_cost", holding);
+    }
+    errors
+}
+
 /// Reads and validates the options table.
+///
+/// Every problem is returned at once: the table's own (see
+/// [`Table::problems`]) and those of every row.
 pub fn read_options(table: &Table) -> Result<OptionsInput, Vec<InputError>> {
+    let mut errors = table.problems.clone();
     let missing = table.require(REQUIRED);
     if !missing.is_empty() {
-        return Err(missing);
+        errors.extend(missing);
+        errors.sort_by_key(|e| e.row);
+        return Err(errors);
     }
     let mut warnings = Vec::new();
     let known: Vec<&str> = REQUIRED.iter().chain(OPTIONAL).copied().collect();
-    let unknown = table.unknown_columns(&known);
-    if !unknown.is_empty() {
-        warnings.push(format!(
-            "{}: ignoring unknown column(s): {}",
-            table.file,
-            unknown.join(", ")
-        ));
-    }
+    warnings.extend(table.unknown_note(&known));
     if table.rows.is_empty() {
-        return Err(vec![InputError::file(
-            &table.file,
-            "has a header but no option rows",
-        )]);
+        if errors.is_empty() {
+            errors.push(InputError::file(
+                &table.file,
+                "has a header but no option rows; add one row per way to source a product",
+            ));
+        }
+        return Err(errors);
     }
 
-    let mut errors = Vec::new();
     let mut products: Vec<Product> = Vec::new();
     let mut first_rows: Vec<(u64, ProductFields)> = Vec::new();
     let mut product_index: HashMap<String, ProductId> = HashMap::new();
@@ -220,6 +276,7 @@ pub fn read_options(table: &Table) -> Result<OptionsInput, Vec<InputError>> {
             errors.extend(row_errors);
             continue;
         };
+        errors.extend(model_range(&cells, &fields, capacity, unit_cost, module));
 
         let product_id = match product_index.get(&product) {
             Some(&id) => {

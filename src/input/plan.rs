@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use super::error::InputError;
+use super::error::{list, show, InputError};
 use super::table::{keep, Cells, Table};
 use crate::instance::{Instance, OptionId, ProductId};
 use crate::plan::{OptionDecision, Plan};
@@ -29,30 +29,48 @@ pub struct PlanInput {
     pub warnings: Vec<String>,
 }
 
-fn ignored_columns(table: &Table, known: &[&str], warnings: &mut Vec<String>) {
-    let unknown = table.unknown_columns(known);
-    if !unknown.is_empty() {
-        warnings.push(format!(
-            "{}: ignoring unknown column(s): {}",
-            table.file,
-            unknown.join(", ")
-        ));
-    }
+/// Products named in a message at most.
+const MAX_NAMED: usize = 20;
+
+fn unknown_product(instance: &Instance, cells: &Cells, product: &str) -> InputError {
+    let names: Vec<String> = instance.products.iter().map(|p| p.name.clone()).collect();
+    cells.error(
+        "product",
+        format!(
+            "product {} is not in the options file; its products are: {}",
+            show(product),
+            list(&names, MAX_NAMED)
+        ),
+    )
 }
 
 /// Reads a plan for `instance` from a plan table and, optionally, a products
-/// table with reserves.
+/// table with reserves. Every problem is returned at once: the tables' own
+/// (see [`Table::problems`]) and those of every row.
 pub fn read_plan(
     instance: &Instance,
     plan_table: &Table,
     products_table: Option<&Table>,
 ) -> Result<PlanInput, Vec<InputError>> {
+    let mut errors = plan_table.problems.clone();
+    if let Some(table) = products_table {
+        errors.extend(table.problems.iter().cloned());
+    }
     let missing = plan_table.require(REQUIRED);
     if !missing.is_empty() {
-        return Err(missing);
+        errors.extend(missing);
+        errors.sort_by_key(|e| e.row);
+        return Err(errors);
     }
     let mut warnings = Vec::new();
-    ignored_columns(plan_table, KNOWN, &mut warnings);
+    warnings.extend(plan_table.unknown_note(KNOWN));
+    if plan_table.rows.is_empty() && errors.is_empty() {
+        return Err(vec![InputError::file(
+            &plan_table.file,
+            "has a header but no plan rows; add a row (product, supplier, quantity) for each \
+             option the plan buys from",
+        )]);
+    }
 
     let product_ids: HashMap<&str, ProductId> = instance
         .product_ids()
@@ -66,7 +84,6 @@ pub fn read_plan(
         })
         .collect();
 
-    let mut errors = Vec::new();
     let mut options = vec![OptionDecision::default(); instance.options.len()];
     let mut seen: HashMap<OptionId, u64> = HashMap::new();
     let mut reserves: Vec<Option<(f64, u64)>> = vec![None; instance.products.len()];
@@ -91,16 +108,25 @@ pub fn read_plan(
         };
         errors.extend(row_errors);
         let Some(&p) = product_ids.get(product.as_str()) else {
-            errors.push(cells.error(
-                "product",
-                format!("product {product:?} is not in the options file"),
-            ));
+            errors.push(unknown_product(instance, &cells, &product));
             continue;
         };
         let Some(&o) = option_ids.get(&(p, supplier.as_str())) else {
+            let suppliers: Vec<String> = instance
+                .product(p)
+                .options
+                .iter()
+                .map(|&o| instance.option(o).supplier.clone())
+                .collect();
             errors.push(cells.error(
                 "supplier",
-                format!("supplier {supplier:?} is not an option of product {product:?} in the options file"),
+                format!(
+                    "supplier {} is not an option of product {} in the options file; its \
+                     suppliers are: {}",
+                    show(&supplier),
+                    show(&product),
+                    list(&suppliers, MAX_NAMED)
+                ),
             ));
             continue;
         };
@@ -146,10 +172,7 @@ pub fn read_plan(
                     continue;
                 };
                 match product_ids.get(product.as_str()) {
-                    None => errors.push(cells.error(
-                        "product",
-                        format!("product {product:?} is not in the options file"),
-                    )),
+                    None => errors.push(unknown_product(instance, &cells, &product)),
                     Some(&p) => {
                         if let Some(reserve) = reserve {
                             reserves[p.0] = Some((reserve, row.line));

@@ -52,33 +52,35 @@ pub struct ScenariosInput {
 }
 
 /// Reads and validates a scenarios table against the options it applies to.
+/// Every problem is returned at once: the table's own (see
+/// [`Table::problems`]) and those of every row. A scenario id may equal a
+/// region, supplier or product name: ids are only compared with ids.
 pub fn read_scenarios(
     table: &Table,
     products: &[Product],
     options: &[SourcingOption],
 ) -> Result<ScenariosInput, Vec<InputError>> {
+    let mut errors = table.problems.clone();
     let missing = table.require(REQUIRED);
     if !missing.is_empty() {
-        return Err(missing);
+        errors.extend(missing);
+        errors.sort_by_key(|e| e.row);
+        return Err(errors);
     }
     let mut warnings = Vec::new();
     let known: Vec<&str> = REQUIRED.iter().chain(OPTIONAL).copied().collect();
-    let unknown = table.unknown_columns(&known);
-    if !unknown.is_empty() {
-        warnings.push(format!(
-            "{}: ignoring unknown column(s): {}",
-            table.file,
-            unknown.join(", ")
-        ));
-    }
+    warnings.extend(table.unknown_note(&known));
     if table.rows.is_empty() {
-        return Err(vec![InputError::file(
-            &table.file,
-            "has a header but no scenario rows",
-        )]);
+        if errors.is_empty() {
+            errors.push(InputError::file(
+                &table.file,
+                "has a header but no scenario rows; add a row per region (or supplier) each \
+                 scenario hits, or leave out --scenarios for the default regional outages",
+            ));
+        }
+        return Err(errors);
     }
 
-    let mut errors = Vec::new();
     let mut names: Vec<String> = Vec::new();
     let mut drafts: HashMap<String, Draft> = HashMap::new();
     for row in &table.rows {

@@ -3,16 +3,38 @@
 //! errors name the file, the row and the column and say how to fix the cell.
 //!
 //! Handled here once for every reader: a UTF-8 BOM, CRLF line ends, quoted
-//! fields, `;` as the separator when the header uses it (European Excel),
-//! padded or mixed-case headers, blank lines and trailing empty fields.
+//! fields (also with commas and line breaks inside), `;` or tab as the
+//! separator when the header uses it (European Excel, "Text (Tab
+//! delimited)"), padded or mixed-case headers (`Unit Cost` reads as
+//! `unit_cost`), blank lines and trailing empty fields. Files that are not
+//! CSV text (UTF-16, an Excel workbook, binary data) are recognised and
+//! rejected with what to do instead.
+//!
+//! Numbers: every number cell must be finite, below [`MAX_NUMBER`] in size
+//! and, unless 0, at least [`MIN_NUMBER`] in size. With these limits no sum,
+//! product or quotient the model or the evaluator forms from the inputs can
+//! become infinite or NaN (see README, "Bad input").
 
-use super::error::InputError;
+use std::collections::{HashMap, HashSet};
+
+use super::error::{list, show, InputError};
+
+/// Every number cell must be smaller than this in size (10^15). Larger values
+/// are unit mistakes, and the solver cannot work with them.
+pub const MAX_NUMBER: f64 = 1e15;
+
+/// Every number cell other than 0 must be at least this in size (10^-9).
+pub const MIN_NUMBER: f64 = 1e-9;
+
+/// Columns named in a message at most.
+const MAX_NAMED_COLUMNS: usize = 20;
 
 /// One data row: its spreadsheet row number and its cells (trimmed).
 #[derive(Debug, Clone)]
 pub struct Row {
     /// Row as a spreadsheet shows it: the header is row 1.
     pub line: u64,
+    /// At most one cell per header column; missing trailing cells are blank.
     pub cells: Vec<String>,
 }
 
@@ -20,47 +42,67 @@ pub struct Row {
 #[derive(Debug, Clone)]
 pub struct Table {
     pub file: String,
-    /// Header names, trimmed and lower-cased.
+    /// Header names: trimmed, lower-cased, inner spaces and dashes as `_`.
     pub headers: Vec<String>,
+    /// The spreadsheet row of the header (1 unless empty rows come first).
+    pub header_line: u64,
     pub rows: Vec<Row>,
+    /// Problems with single rows (invalid UTF-8, surplus values, a stray
+    /// quote), those rows left out of `rows`. Always empty from
+    /// [`Table::parse`]; from [`Table::parse_lenient`] the options, scenarios
+    /// and plan readers report them together with their own errors.
+    pub problems: Vec<InputError>,
+    /// The separator: `,`, `;` or tab.
+    pub delimiter: u8,
+    /// Column of each header name (its first occurrence).
+    index: HashMap<String, usize>,
 }
 
 impl Table {
-    /// Parses `bytes` (the contents of `file`). Row-level problems (bad UTF-8,
-    /// surplus values) are all collected before returning.
+    /// Parses `bytes` (the contents of `file`). Fails when the file is
+    /// unusable or any row has a problem, with every problem found (see
+    /// [`Table::parse_lenient`] to keep going).
     pub fn parse(file: &str, bytes: &[u8]) -> Result<Table, Vec<InputError>> {
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(vec![InputError::file(
-                file,
-                "the file is empty; it needs a header row and at least one data row",
-            )]);
-        }
-        // A header with semicolons and no commas is a European Excel export.
-        let delimiter = if first_line.contains(&b';') && !first_line.contains(&b',') {
-            b';'
+        let table = Table::parse_lenient(file, bytes)?;
+        if table.problems.is_empty() {
+            Ok(table)
         } else {
-            b','
-        };
+            Err(table.problems)
+        }
+    }
+
+    /// Parses `bytes` (the contents of `file`). Fails only when the whole file
+    /// is unusable (empty, not UTF-8 text, a workbook or binary data); problems
+    /// with single rows are collected in [`Table::problems`] and those rows
+    /// left out, so that a reader can list them with its own errors.
+    pub fn parse_lenient(file: &str, bytes: &[u8]) -> Result<Table, Vec<InputError>> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if let Some(problem) = not_csv_text(bytes) {
+            return Err(vec![InputError::file(file, problem)]);
+        }
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(vec![empty_file(file)]);
+        }
+        let delimiter = detect_delimiter(bytes);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .delimiter(delimiter)
             .from_reader(bytes);
 
-        let mut errors = Vec::new();
+        let mut problems = Vec::new();
         let mut headers: Option<Vec<String>> = None;
+        let mut header_line = 1;
         let mut rows = Vec::new();
-        // The csv crate's line numbers skip blank lines; count newlines instead,
-        // so rows match what a text editor and a spreadsheet show.
-        let mut lines = LineCounter::default();
+        // The csv crate skips blank lines and counts line breaks inside quoted
+        // fields; count rows as a spreadsheet shows them instead.
+        let mut counter = RowCounter::new(bytes, delimiter);
         for record in reader.byte_records() {
             let record = match record {
                 Ok(record) => record,
                 Err(err) => {
-                    let line = err.position().map_or(0, |p| lines.line_at(bytes, p.byte()));
-                    errors.push(InputError::at(
+                    let line = err.position().map_or(0, |p| counter.row_at(p.byte()));
+                    problems.push(InputError::at(
                         file,
                         line,
                         None,
@@ -69,80 +111,116 @@ impl Table {
                     break;
                 }
             };
-            let line = record
-                .position()
-                .map_or(0, |p| lines.line_at(bytes, p.byte()));
-            let mut cells = Vec::with_capacity(record.len());
+            let line = record.position().map_or(0, |p| counter.row_at(p.byte()));
+            let mut cells = Vec::with_capacity(record.len().min(1024));
+            let mut bad_text = false;
             for (i, raw) in record.iter().enumerate() {
                 match std::str::from_utf8(raw) {
                     Ok(text) => cells.push(text.trim().to_string()),
                     Err(_) => {
+                        bad_text = true;
                         let column = headers.as_ref().and_then(|h| h.get(i)).cloned();
-                        errors.push(InputError::at(
-                            file,
-                            line,
-                            column,
-                            "is not valid UTF-8 text; save the file as \"CSV UTF-8\"",
-                        ));
+                        problems.push(InputError::at(file, line, column, not_utf8(raw)));
                         cells.push(String::new());
                     }
                 }
             }
-            match &headers {
-                None => {
-                    let names: Vec<String> = cells.iter().map(|c| c.to_lowercase()).collect();
-                    for (i, name) in names.iter().enumerate() {
-                        if !name.is_empty() && names[..i].contains(name) {
-                            errors.push(InputError::at(
-                                file,
-                                line,
-                                Some(name.clone()),
-                                "the column appears twice in the header; keep one",
-                            ));
-                        }
-                    }
-                    headers = Some(names);
-                }
-                Some(names) => {
-                    if cells.iter().all(String::is_empty) {
-                        continue; // blank line, or a row of empty cells
-                    }
-                    let surplus = cells.iter().skip(names.len()).any(|c| !c.is_empty());
-                    if surplus {
-                        errors.push(InputError::at(
+            if cells.iter().all(String::is_empty) {
+                continue; // blank line, or a row of empty cells (also above the header)
+            }
+            let Some(names) = &headers else {
+                let names: Vec<String> = cells.iter().map(|c| header_name(c)).collect();
+                let mut seen = HashSet::new();
+                for name in &names {
+                    if !name.is_empty() && !seen.insert(name.as_str()) {
+                        problems.push(InputError::at(
                             file,
                             line,
-                            None,
-                            format!(
-                                "the row has {} values but the header has {} columns; \
-                                 remove the extra values or add their column names",
-                                cells.len(),
-                                names.len()
-                            ),
+                            Some(name.clone()),
+                            "the column appears twice in the header; keep one \
+                             (or rename one if both are needed)",
                         ));
-                        continue;
                     }
-                    cells.resize(names.len(), String::new());
-                    rows.push(Row { line, cells });
+                }
+                header_line = line;
+                headers = Some(names);
+                continue;
+            };
+            if bad_text {
+                continue;
+            }
+            let surplus = cells.iter().skip(names.len()).any(|c| !c.is_empty());
+            if surplus {
+                let values = cells
+                    .iter()
+                    .rposition(|c| !c.is_empty())
+                    .map_or(0, |i| i + 1);
+                problems.push(InputError::at(
+                    file,
+                    line,
+                    None,
+                    format!(
+                        "the row has {values} values but the header has {} columns; remove \
+                         the extra values or add their column names (a value with a comma \
+                         inside, such as 1,5, must be written 1.5 or put in quotes)",
+                        names.len()
+                    ),
+                ));
+                continue;
+            }
+            if names.len() > 1 && cells.len() == 1 {
+                if let Some(other) = other_separator(&cells[0], delimiter) {
+                    problems.push(InputError::at(
+                        file,
+                        line,
+                        None,
+                        format!(
+                            "the row is separated by {} but the header by {}; use one \
+                             separator throughout the file",
+                            separator_name(other),
+                            separator_name(delimiter)
+                        ),
+                    ));
+                    continue;
                 }
             }
+            cells.truncate(names.len());
+            rows.push(Row { line, cells });
         }
-        if !errors.is_empty() {
-            return Err(errors);
+        if let Some((line, column)) = counter.open_quote() {
+            let column = headers.as_ref().and_then(|h| h.get(column)).cloned();
+            problems.push(InputError::at(
+                file,
+                line,
+                column,
+                "a quoted value starts here and never ends, so the rest of the file was \
+                 read as part of it; close the quote (\") or remove it",
+            ));
+        }
+        let Some(headers) = headers else {
+            return Err(vec![empty_file(file)]);
+        };
+        let mut index = HashMap::with_capacity(headers.len());
+        for (i, name) in headers.iter().enumerate() {
+            index.entry(name.clone()).or_insert(i);
         }
         Ok(Table {
             file: file.to_string(),
-            headers: headers.unwrap_or_default(),
+            headers,
+            header_line,
             rows,
+            problems,
+            delimiter,
+            index,
         })
     }
 
-    /// Index of the column called `name` (already lower case).
+    /// Index of the column called `name` (lower case, `_` between words).
     pub fn column(&self, name: &str) -> Option<usize> {
-        self.headers.iter().position(|h| h == name)
+        self.index.get(name).copied()
     }
 
-    /// Columns that are neither required nor optional, for a one-line note.
+    /// Columns that are neither required nor optional.
     pub fn unknown_columns(&self, known: &[&str]) -> Vec<String> {
         self.headers
             .iter()
@@ -151,46 +229,339 @@ impl Table {
             .collect()
     }
 
-    /// An error for each required column that is missing.
+    /// The note for stderr about unknown columns, if there are any.
+    pub fn unknown_note(&self, known: &[&str]) -> Option<String> {
+        let unknown = self.unknown_columns(known);
+        (!unknown.is_empty()).then(|| {
+            format!(
+                "{}: ignoring unknown column(s): {}",
+                self.file,
+                list(&unknown, MAX_NAMED_COLUMNS)
+            )
+        })
+    }
+
+    /// An error for each required column that is missing, with the likely
+    /// misspelling when the header has one.
     pub fn require(&self, required: &[&str]) -> Vec<InputError> {
-        required
+        let missing: Vec<&str> = required
             .iter()
+            .copied()
             .filter(|name| self.column(name).is_none())
+            .collect();
+        if missing.is_empty() {
+            return Vec::new();
+        }
+        let header = list(&self.headers, MAX_NAMED_COLUMNS);
+        // A header read as one column that holds another separator.
+        let separator = (self.headers.len() == 1)
+            .then(|| {
+                self.headers[0]
+                    .chars()
+                    .find(|c| matches!(c, '|' | ':' | '/'))
+            })
+            .flatten();
+        missing
+            .iter()
             .map(|name| {
+                let fix = if let Some(sep) = separator {
+                    format!(
+                        "the header seems to be separated by {sep:?}; divopt reads files \
+                         separated by commas (or by semicolons or tabs): export the file \
+                         as \"CSV UTF-8\""
+                    )
+                } else if let Some(close) = self
+                    .headers
+                    .iter()
+                    .find(|h| !required.contains(&h.as_str()) && similar(h, name))
+                {
+                    format!("rename column {} to {name}", show(close))
+                } else {
+                    format!("add a column named {name}")
+                };
                 InputError::at(
                     &self.file,
-                    1,
+                    self.header_line,
                     Some(name.to_string()),
-                    format!(
-                        "required column is missing (the header has: {})",
-                        self.headers.join(", ")
-                    ),
+                    format!("required column is missing; {fix} (the header has: {header})"),
                 )
             })
             .collect()
     }
 }
 
-/// Line numbers (1-based) of byte offsets, for offsets given in increasing order.
-#[derive(Default)]
-struct LineCounter {
-    offset: usize,
-    newlines: u64,
+fn empty_file(file: &str) -> InputError {
+    InputError::file(
+        file,
+        "the file is empty; it needs a header row and at least one data row",
+    )
 }
 
-impl LineCounter {
-    fn line_at(&mut self, bytes: &[u8], offset: u64) -> u64 {
+/// A header cell as a column name: `" Unit Cost "` is `unit_cost`.
+fn header_name(cell: &str) -> String {
+    let mut name = String::with_capacity(cell.len());
+    for word in cell
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+    {
+        if !name.is_empty() {
+            name.push('_');
+        }
+        name.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    name
+}
+
+/// Whether `header` is probably a misspelling of `name`: equal without
+/// underscores, or at most two edits apart.
+fn similar(header: &str, name: &str) -> bool {
+    let plain = |s: &str| s.replace('_', "");
+    if plain(header) == plain(name) {
+        return true;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (header.chars().collect(), name.chars().collect());
+    if a.len().abs_diff(b.len()) > 2 || a.len() > 64 {
+        return false;
+    }
+    // Levenshtein distance, one row at a time.
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, &ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != cb);
+            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()] <= 2 && b.len() > 3
+}
+
+/// Why `bytes` is not a CSV text file, if it is not: a workbook, UTF-16,
+/// binary data.
+fn not_csv_text(bytes: &[u8]) -> Option<String> {
+    const SAVE_AS: &str = "in Excel use File > Save As > \"CSV UTF-8 (Comma delimited) (*.csv)\"";
+    if bytes.starts_with(b"\xFF\xFE\x00\x00") || bytes.starts_with(b"\x00\x00\xFE\xFF") {
+        return Some(format!(
+            "the file is UTF-32 text, not UTF-8; save it as \"CSV UTF-8\" ({SAVE_AS})"
+        ));
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Some(format!(
+            "the file is UTF-16 text (Excel's \"Unicode Text\"), not UTF-8; save it as \
+             \"CSV UTF-8\" ({SAVE_AS})"
+        ));
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        let head = &bytes[..bytes.len().min(200)];
+        if head
+            .windows(11)
+            .any(|w| w == b"opendocumen" || w == b"OpenDocumen")
+        {
+            return Some(
+                "this is an OpenDocument spreadsheet (.ods), not a CSV file; export it as \
+                 CSV UTF-8 (in LibreOffice: File > Save As > Text CSV, character set UTF-8)"
+                    .to_string(),
+            );
+        }
+        return Some(format!(
+            "this is an Excel workbook (.xlsx, a ZIP archive), not a CSV file; export it as \
+             CSV UTF-8: {SAVE_AS}"
+        ));
+    }
+    if bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+        return Some(format!(
+            "this is an Excel 97-2003 workbook (.xls), not a CSV file; export it as CSV \
+             UTF-8: {SAVE_AS}"
+        ));
+    }
+    if bytes.starts_with(b"%PDF") {
+        return Some("this is a PDF document, not a CSV file".to_string());
+    }
+    if bytes.starts_with(b"\x1F\x8B") {
+        return Some("the file is gzip-compressed; decompress it first (gunzip)".to_string());
+    }
+    let zeros = bytes.iter().filter(|&&b| b == 0).count();
+    if zeros > 0 {
+        // UTF-16 without a byte order mark: every other byte of ASCII text is 0.
+        let head = &bytes[..bytes.len().min(4096)];
+        let pairs = head.len() / 2;
+        let at = |parity: usize| (0..pairs).filter(|i| head[2 * i + parity] == 0).count();
+        if pairs > 0 && (at(0) * 10 >= pairs * 9 || at(1) * 10 >= pairs * 9) {
+            return Some(format!(
+                "the file looks like UTF-16 text, not UTF-8; save it as \"CSV UTF-8\" \
+                 ({SAVE_AS})"
+            ));
+        }
+        return Some(format!(
+            "the file contains binary data ({zeros} zero bytes); it is not a CSV text file: \
+             export the data as \"CSV UTF-8\""
+        ));
+    }
+    None
+}
+
+/// The message for a cell that is not UTF-8, with the text read as Latin-1
+/// (what Excel's plain "CSV" export writes on Western Windows).
+fn not_utf8(raw: &[u8]) -> String {
+    let latin1: String = raw
+        .iter()
+        .map(|&b| {
+            if (0x80..0xA0).contains(&b) {
+                '?'
+            } else {
+                char::from(b)
+            }
+        })
+        .collect();
+    format!(
+        "is not UTF-8 text (read as Latin-1 it says {}); save the file as \"CSV UTF-8\" \
+         (in Excel: File > Save As > \"CSV UTF-8 (Comma delimited)\")",
+        show(latin1.trim())
+    )
+}
+
+/// The separator: whichever of `,`, `;` and tab the header line (the first
+/// non-blank line) holds most often outside quotes; `,` on a tie.
+fn detect_delimiter(bytes: &[u8]) -> u8 {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map_or(0, |i| {
+            bytes[..i]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |n| n + 1)
+        });
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &b in &bytes[start..] {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => break,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let [comma, semicolon, tab] = counts;
+    if semicolon > comma && semicolon >= tab {
+        b';'
+    } else if tab > comma && tab > semicolon {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+fn separator_name(separator: u8) -> &'static str {
+    match separator {
+        b',' => "commas",
+        b';' => "semicolons",
+        b'\t' => "tabs",
+        _ => "another character",
+    }
+}
+
+/// Another separator a one-cell row seems to use.
+fn other_separator(cell: &str, delimiter: u8) -> Option<u8> {
+    [b',', b';', b'\t']
+        .into_iter()
+        .filter(|&s| s != delimiter)
+        .find(|&s| cell.bytes().filter(|&b| b == s).count() >= 2)
+}
+
+/// Where the scanner is within a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scan {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A `"` inside a quoted field: the end of the quotes, or the first of `""`.
+    QuoteInQuoted,
+}
+
+/// Spreadsheet rows (1-based) of byte offsets given in increasing order: a
+/// row per record, blank lines included, line breaks inside quotes not. It
+/// follows the csv crate's quoting rules (a quote opens a field only at its
+/// start; `""` inside quotes is a quote).
+struct RowCounter<'a> {
+    bytes: &'a [u8],
+    delimiter: u8,
+    offset: usize,
+    rows: u64,
+    state: Scan,
+    /// (row, field index) where the open quoted field started.
+    quote_start: (u64, usize),
+    field: usize,
+}
+
+impl<'a> RowCounter<'a> {
+    fn new(bytes: &'a [u8], delimiter: u8) -> RowCounter<'a> {
+        RowCounter {
+            bytes,
+            delimiter,
+            offset: 0,
+            rows: 0,
+            state: Scan::FieldStart,
+            quote_start: (1, 0),
+            field: 0,
+        }
+    }
+
+    fn row_at(&mut self, offset: u64) -> u64 {
+        let mut offset = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
         // A record's reported start may sit on the line ends before it.
-        let mut offset = (offset as usize).min(bytes.len());
-        while offset < bytes.len() && matches!(bytes[offset], b'\r' | b'\n') {
-            offset += 1;
+        if self.state != Scan::Quoted {
+            while offset < self.bytes.len() && matches!(self.bytes[offset], b'\r' | b'\n') {
+                offset += 1;
+            }
         }
-        if offset >= self.offset {
-            let seen = &bytes[self.offset..offset];
-            self.newlines += seen.iter().filter(|&&b| b == b'\n').count() as u64;
-            self.offset = offset;
+        self.advance(offset);
+        self.rows + 1
+    }
+
+    fn advance(&mut self, to: usize) {
+        if to <= self.offset {
+            return;
         }
-        self.newlines + 1
+        let delimiter = self.delimiter;
+        let bytes = self.bytes;
+        for (i, &b) in bytes[self.offset..to].iter().enumerate() {
+            let at = self.offset + i;
+            let line_end = b == b'\n' || (b == b'\r' && bytes.get(at + 1) != Some(&b'\n'));
+            let is_break = matches!(b, b'\n' | b'\r');
+            self.state = match (self.state, b) {
+                (Scan::Quoted, b'"') => Scan::QuoteInQuoted,
+                (Scan::Quoted, _) => Scan::Quoted,
+                (Scan::FieldStart, b'"') => {
+                    self.quote_start = (self.rows + 1, self.field);
+                    Scan::Quoted
+                }
+                (Scan::QuoteInQuoted, b'"') => Scan::Quoted,
+                (_, _) if b == delimiter => {
+                    self.field += 1;
+                    Scan::FieldStart
+                }
+                (_, _) if is_break => {
+                    if line_end {
+                        self.rows += 1;
+                    }
+                    self.field = 0;
+                    Scan::FieldStart
+                }
+                (_, _) => Scan::Unquoted,
+            };
+        }
+        self.offset = to;
+    }
+
+    /// The row and field of a quoted field still open at the end of the file.
+    fn open_quote(&mut self) -> Option<(u64, usize)> {
+        self.advance(self.bytes.len());
+        (self.state == Scan::Quoted).then_some(self.quote_start)
     }
 }
 
@@ -213,7 +584,8 @@ impl<'a> Cells<'a> {
     pub fn text(&self, column: &str) -> &'a str {
         self.table
             .column(column)
-            .map_or("", |i| self.row.cells[i].as_str())
+            .and_then(|i| self.row.cells.get(i))
+            .map_or("", String::as_str)
     }
 
     pub fn error(&self, column: &str, message: impl Into<String>) -> InputError {
@@ -235,13 +607,14 @@ impl<'a> Cells<'a> {
         }
     }
 
-    /// A finite number, or `None` when the cell is blank.
+    /// A finite number, or `None` when the cell is blank. No range check:
+    /// see [`Cells::optional`].
     pub fn number(&self, column: &str) -> Result<Option<f64>, InputError> {
         let text = self.text(column);
         if text.is_empty() {
             return Ok(None);
         }
-        parse_number(text)
+        parse_number_in(text, self.table.delimiter == b';')
             .map(Some)
             .map_err(|hint| self.error(column, hint))
     }
@@ -254,7 +627,8 @@ impl<'a> Cells<'a> {
         }
     }
 
-    /// An optional number with a lower bound (`strict`: must exceed it).
+    /// An optional number with a lower bound (`strict`: must exceed it),
+    /// below [`MAX_NUMBER`] and, unless 0, at least [`MIN_NUMBER`] in size.
     pub fn optional(
         &self,
         column: &str,
@@ -266,9 +640,16 @@ impl<'a> Cells<'a> {
         };
         let below = if strict { value <= min } else { value < min };
         if below {
-            let relation = if strict { ">" } else { ">=" };
-            return Err(self.error(column, format!("{value} must be {relation} {min}")));
+            let message = if strict {
+                format!("{value} must be > {min}")
+            } else if min == 0.0 {
+                format!("{value} is negative; it must be >= 0")
+            } else {
+                format!("{value} must be >= {min}")
+            };
+            return Err(self.error(column, message));
         }
+        check_size(value).map_err(|hint| self.error(column, hint))?;
         Ok(Some(value))
     }
 
@@ -278,10 +659,11 @@ impl<'a> Cells<'a> {
         if let Some(percent) = text.strip_suffix('%') {
             let hint = match parse_number(percent.trim()) {
                 Ok(p) => format!(
-                    "{text:?} is a percentage; write it as a share in [0, 1]: {}",
+                    "{} is a percentage; write it as a share in [0, 1]: {}",
+                    show(text),
                     p / 100.0
                 ),
-                Err(_) => format!("{text:?} is not a share; write a number in [0, 1]"),
+                Err(_) => format!("{} is not a share; write a number in [0, 1]", show(text)),
             };
             return Err(self.error(column, hint));
         }
@@ -289,7 +671,15 @@ impl<'a> Cells<'a> {
             return Ok(None);
         };
         if !(0.0..=1.0).contains(&value) {
-            return Err(self.error(column, format!("{value} is outside [0, 1]")));
+            let hint = if value > 1.0 && value <= 100.0 {
+                format!(
+                    "{value} is outside [0, 1]; write a share (if {value} is a percentage: {})",
+                    value / 100.0
+                )
+            } else {
+                format!("{value} is outside [0, 1]; write a share such as 0.25 for 25%")
+            };
+            return Err(self.error(column, hint));
         }
         Ok(Some(value))
     }
@@ -313,9 +703,12 @@ impl<'a> Cells<'a> {
         match self.text(column).to_lowercase().as_str() {
             "" | "false" | "no" | "0" | "n" | "f" => Ok(false),
             "true" | "yes" | "1" | "y" | "t" => Ok(true),
-            other => Err(self.error(
+            _ => Err(self.error(
                 column,
-                format!("{other:?} is not true or false (also accepted: yes/no, 1/0)"),
+                format!(
+                    "{} is not true or false (also accepted: yes/no, 1/0)",
+                    show(self.text(column))
+                ),
             )),
         }
     }
@@ -330,58 +723,108 @@ pub fn keep_all<T>(result: Result<T, Vec<InputError>>, errors: &mut Vec<InputErr
     result.map_err(|e| errors.extend(e)).ok()
 }
 
-/// Parses a plain decimal number; on failure returns a hint saying how to fix it.
+/// Checks a finite value against [`MAX_NUMBER`] and [`MIN_NUMBER`].
+pub fn check_size(value: f64) -> Result<(), String> {
+    if value.abs() >= MAX_NUMBER {
+        return Err(format!(
+            "{value:e} is too large: numbers must be below 1e15; use a larger unit \
+             (e.g. thousands of units, or millions for money)"
+        ));
+    }
+    if value != 0.0 && value.abs() < MIN_NUMBER {
+        return Err(format!(
+            "{value:e} is too small: numbers other than 0 must be at least 1e-9; write 0, \
+             or use a smaller unit"
+        ));
+    }
+    Ok(())
+}
+
+/// Parses a plain decimal number (a dot as the decimal point, no thousands
+/// separators, no units); on failure returns a hint saying how to fix it.
 pub fn parse_number(text: &str) -> Result<f64, String> {
-    let lower = text.to_ascii_lowercase();
-    let looks_numeric = text
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'));
-    if looks_numeric {
+    parse_number_in(text, false)
+}
+
+/// [`parse_number`]; `decimal_comma` tells that the file is `;`-separated,
+/// as a spreadsheet that writes decimal commas exports it.
+fn parse_number_in(text: &str, decimal_comma: bool) -> Result<f64, String> {
+    let plain = text
+        .bytes()
+        .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'+' | b'e' | b'E'));
+    if plain {
         if let Ok(value) = text.parse::<f64>() {
             if value.is_finite() {
                 // -0 is 0: keeps "-0" out of the outputs.
                 return Ok(if value == 0.0 { 0.0 } else { value });
             }
-            return Err(format!("{text} is too large; numbers must be finite"));
+            return Err(format!(
+                "{} is too large; numbers must be finite (and below 1e15)",
+                show(text)
+            ));
         }
     }
-    if lower.contains("nan") || lower.contains("inf") {
-        return Err(format!("{text:?} is not a finite number"));
-    }
-    if text.ends_with('%') {
+    let shown = show(text);
+    let lower = text.to_lowercase();
+    let unsigned = lower.trim_start_matches(['+', '-']);
+    if matches!(unsigned, "nan" | "inf" | "infinity" | "∞") {
         return Err(format!(
-            "{text:?} is a percentage; write the plain number without the % sign"
+            "{shown} is not a finite number; write the actual value"
         ));
     }
-    if text.contains(',') {
-        let thousands = text.split('.').next().is_some_and(|int| {
-            let groups: Vec<&str> = int.trim_start_matches(['-', '+']).split(',').collect();
-            groups.len() > 1
-                && !groups[0].is_empty()
-                && groups[0].len() <= 3
-                && groups[1..]
-                    .iter()
-                    .all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()))
-        });
-        return Err(
-            if thousands && !text.contains('.') && text.matches(',').count() == 1 {
-                format!(
-                "{text:?} is ambiguous: write {} if the comma is a decimal comma, or {} if it separates thousands",
+    if text.starts_with('#') {
+        return Err(format!(
+            "{shown} is a spreadsheet error value; fix the formula in the spreadsheet and \
+             export the file again"
+        ));
+    }
+    if matches!(text, "-" | "–" | "—" | "." | "?") {
+        return Err(format!(
+            "{shown} is not a number; write 0, or leave the cell blank where the column allows it"
+        ));
+    }
+    if let Some(body) = text.strip_suffix('%') {
+        let number = parse_number_in(body.trim(), decimal_comma)
+            .map_or_else(|_| String::new(), |v| format!(": {v}"));
+        return Err(format!(
+            "{shown} is a percentage; write the plain number without the % sign{number}"
+        ));
+    }
+    if let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        if let Ok(value) = parse_number_in(inner.trim(), decimal_comma) {
+            return Err(format!(
+                "{shown} is an accounting-style negative number; write -{value}"
+            ));
+        }
+    }
+    if let Some(rest) = strip_currency(text) {
+        let fix = match parse_number_in(rest, decimal_comma) {
+            Ok(value) => format!(": {value}"),
+            Err(_) => separator_fix(rest, decimal_comma)
+                .map_or_else(String::new, |(fixed, _)| format!(": {fixed}")),
+        };
+        return Err(format!(
+            "{shown} has a currency sign; write only the number{fix} (one currency for the whole file)"
+        ));
+    }
+    if let Some((fixed, what)) = separator_fix(text, decimal_comma) {
+        return Err(match what {
+            Separators::Ambiguous => format!(
+                "{shown} is ambiguous: write {} if the comma is a decimal comma, or {} if it \
+                 separates thousands",
                 text.replace(',', "."),
                 text.replace(',', "")
-            )
-            } else if thousands {
-                format!(
-                    "{text:?} has thousands separators; write {}",
-                    text.replace(',', "")
-                )
-            } else {
-                format!(
-                    "{text:?} has a decimal comma; use a dot: {}",
-                    text.replace(',', ".")
-                )
-            },
-        );
+            ),
+            Separators::DecimalComma => {
+                format!("{shown} has a decimal comma; use a dot: {fixed}")
+            }
+            Separators::Thousands => {
+                format!("{shown} has thousands separators; write {fixed}")
+            }
+            Separators::Both => {
+                format!("{shown} has thousands separators and a decimal comma; write {fixed}")
+            }
+        });
     }
     let number_prefix: String = text
         .chars()
@@ -389,11 +832,124 @@ pub fn parse_number(text: &str) -> Result<f64, String> {
         .collect();
     if !number_prefix.is_empty() && number_prefix.parse::<f64>().is_ok() {
         return Err(format!(
-            "{text:?} is not a number: it has text after {number_prefix}; write only the number \
+            "{shown} is not a number: it has text after {number_prefix}; write only the number \
              (units are not allowed in number cells)"
         ));
     }
-    Err(format!("{text:?} is not a number"))
+    Err(format!("{shown} is not a number"))
+}
+
+/// What the separators in a number cell are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Separators {
+    /// `1,500` in a comma-separated file: 1.5 or 1500.
+    Ambiguous,
+    DecimalComma,
+    Thousands,
+    /// Thousands separators and a decimal comma: `1.234,5`, `1 234,5`.
+    Both,
+}
+
+/// The plain number a cell with thousands separators or a decimal comma
+/// stands for, and what it had; `None` if it is not such a number.
+fn separator_fix(text: &str, decimal_comma: bool) -> Option<(String, Separators)> {
+    const GROUP: [char; 6] = [' ', '\u{a0}', '\u{202f}', '\'', '’', '_'];
+    let (sign, body) = match text.strip_prefix(['-', '+']) {
+        Some(body) => (&text[..1], body),
+        None => ("", text),
+    };
+    if !body.starts_with(|c: char| c.is_ascii_digit())
+        || !body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',' || GROUP.contains(&c))
+    {
+        return None;
+    }
+    let commas = body.matches(',').count();
+    let dots = body.matches('.').count();
+    let spaced = body.contains(GROUP);
+    // The decimal separator is the last of "," and "." when both appear.
+    let last_comma = body.rfind(',');
+    let last_dot = body.rfind('.');
+    let (decimal, thousands): (Option<char>, Vec<char>) = match (commas, dots) {
+        (0, 0) => (None, GROUP.to_vec()),
+        (0, 1) => (Some('.'), GROUP.to_vec()),
+        (0, _) => (None, vec!['.']),
+        (1, 0) => (Some(','), GROUP.to_vec()),
+        (_, 0) => (None, vec![',']),
+        _ if last_comma > last_dot && dots >= 1 && commas == 1 => (Some(','), vec!['.']),
+        _ if last_dot > last_comma && dots == 1 => (Some('.'), vec![',']),
+        _ => return None,
+    };
+    let (int, frac) = match decimal {
+        Some(d) => {
+            let (int, frac) = body.rsplit_once(d)?;
+            (int, Some(frac))
+        }
+        None => (body, None),
+    };
+    if frac.is_some_and(|f| f.is_empty() || !f.chars().all(|c| c.is_ascii_digit())) {
+        return None;
+    }
+    let grouped = int.contains(|c| thousands.contains(&c));
+    if grouped {
+        let groups: Vec<&str> = int.split(|c| thousands.contains(&c)).collect();
+        let valid = !groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()))
+            && groups[1..].iter().all(|g| g.len() == 3);
+        if !valid {
+            return None;
+        }
+    } else if !int.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let digits: String = int.chars().filter(char::is_ascii_digit).collect();
+    let fixed = match frac {
+        Some(frac) => format!("{sign}{digits}.{frac}"),
+        None => format!("{sign}{digits}"),
+    };
+    let what = match (grouped || spaced, decimal) {
+        (false, Some('.')) | (false, None) => return None, // a plain number
+        (true, Some(',')) => Separators::Both,
+        (true, _) => Separators::Thousands,
+        (false, Some(_)) => {
+            // One comma, no grouping: "12,5" is a decimal comma; "1,500" is a
+            // decimal comma in a ;-separated file and ambiguous otherwise.
+            let three = frac.is_some_and(|f| f.len() == 3) && !int.starts_with('0');
+            if three && !decimal_comma {
+                Separators::Ambiguous
+            } else {
+                Separators::DecimalComma
+            }
+        }
+    };
+    Some((fixed, what))
+}
+
+/// The rest of `text` after a currency sign or code at either end.
+fn strip_currency(text: &str) -> Option<&str> {
+    const SIGNS: [&str; 12] = [
+        "$", "€", "£", "¥", "₹", "usd", "eur", "gbp", "jpy", "cny", "chf", "us$",
+    ];
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() {
+        return None; // lower-casing changed byte offsets: not one of ours
+    }
+    for sign in SIGNS {
+        let rest = if lower.starts_with(sign) {
+            &text[sign.len()..]
+        } else if lower.ends_with(sign) {
+            &text[..text.len() - sign.len()]
+        } else {
+            continue;
+        };
+        let rest = rest.trim();
+        if rest.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.')) {
+            return Some(rest);
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -404,12 +960,28 @@ mod tests {
         parse_number(text).unwrap_err()
     }
 
+    fn problems(bytes: &[u8]) -> Vec<InputError> {
+        let lenient = Table::parse_lenient("t.csv", bytes).unwrap().problems;
+        assert_eq!(Table::parse("t.csv", bytes).unwrap_err(), lenient);
+        lenient
+    }
+
+    fn file_error(bytes: &[u8]) -> String {
+        let errors = Table::parse("t.csv", bytes).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].row, None);
+        errors[0].message.clone()
+    }
+
     #[test]
     fn plain_numbers_parse() {
         assert_eq!(parse_number("12.5"), Ok(12.5));
         assert_eq!(parse_number("1e3"), Ok(1000.0));
+        assert_eq!(parse_number("1E+03"), Ok(1000.0));
+        assert_eq!(parse_number(".5"), Ok(0.5));
         assert_eq!(parse_number("-0"), Ok(0.0));
         assert!(parse_number("-0").unwrap().is_sign_positive());
+        assert!(parse_number("-0.0").unwrap().is_sign_positive());
     }
 
     #[test]
@@ -418,11 +990,65 @@ mod tests {
         assert!(hint("1,234,567").contains("write 1234567"));
         assert!(hint("1,500").contains("ambiguous"));
         assert!(hint("12 t").contains("text after 12; write only the number"));
+        assert!(hint("12t").contains("text after 12; write only the number"));
         assert!(hint("NaN").contains("not a finite number"));
         assert!(hint("inf").contains("not a finite number"));
+        assert!(hint("-Infinity").contains("not a finite number"));
         assert!(hint("1e999").contains("too large"));
         assert!(hint("abc").contains("is not a number"));
         assert!(hint("90%").contains("percentage"));
+        assert!(hint("90%").contains(": 90"));
+    }
+
+    #[test]
+    fn separators_are_explained_with_the_plain_number() {
+        assert!(hint("1 234").contains("thousands separators; write 1234"));
+        assert!(hint("1\u{a0}234\u{a0}567").contains("write 1234567"));
+        assert!(hint("1'234.5").contains("write 1234.5"));
+        assert!(hint("1,234.5").contains("thousands separators; write 1234.5"));
+        assert!(hint("1.234,5").contains("decimal comma; write 1234.5"));
+        assert!(hint("1 234,5").contains("decimal comma; write 1234.5"));
+        assert!(hint("1.234.567").contains("write 1234567"));
+        assert!(hint("0,125").contains("use a dot: 0.125"));
+        assert!(hint("-1,5").contains("use a dot: -1.5"));
+        // In a ;-separated file the comma is the decimal separator.
+        assert!(parse_number_in("1,500", true)
+            .unwrap_err()
+            .contains("decimal comma; use a dot: 1.500"));
+        // Not grouped in threes: not a number with separators.
+        assert!(hint("1 23").contains("text after 1"));
+    }
+
+    #[test]
+    fn currency_units_and_spreadsheet_values_get_a_fix() {
+        assert!(hint("$5").contains("currency sign; write only the number: 5"));
+        assert!(hint("5 €").contains("currency sign; write only the number: 5"));
+        assert!(hint("USD 1,234.5").contains("number: 1234.5"));
+        assert!(hint("#N/A").contains("spreadsheet error value"));
+        assert!(hint("#DIV/0!").contains("spreadsheet error value"));
+        assert!(hint("-").contains("write 0"));
+        assert!(hint("(5)").contains("write -5"));
+        assert!(hint("3 months").contains("text after 3"));
+    }
+
+    #[test]
+    fn sizes_are_limited() {
+        assert!(check_size(0.0).is_ok());
+        assert!(check_size(-5.0).is_ok());
+        assert!(check_size(9.99e14).is_ok());
+        assert!(check_size(1e-9).is_ok());
+        assert!(check_size(1e15).unwrap_err().contains("below 1e15"));
+        assert!(check_size(1e308).unwrap_err().contains("too large"));
+        assert!(check_size(1e-10).unwrap_err().contains("at least 1e-9"));
+        assert!(check_size(5e-324).unwrap_err().contains("too small"));
+    }
+
+    #[test]
+    fn long_cells_are_cut_in_messages() {
+        let long = "x".repeat(100_000);
+        assert!(hint(&long).len() < 200);
+        let long = "9".repeat(100_000);
+        assert!(hint(&long).len() < 200);
     }
 
     #[test]
@@ -430,6 +1056,7 @@ mod tests {
         let text = "\u{feff}Product ; Demand\r\na;1\r\n\r\n;\r\nb;\"2\"\r\n";
         let table = Table::parse("t.csv", text.as_bytes()).unwrap();
         assert_eq!(table.headers, vec!["product", "demand"]);
+        assert_eq!(table.delimiter, b';');
         assert_eq!(table.rows.len(), 2);
         assert_eq!(table.rows[0].line, 2);
         assert_eq!(table.rows[1].line, 5);
@@ -437,12 +1064,94 @@ mod tests {
     }
 
     #[test]
-    fn surplus_values_and_bad_utf8_name_the_row() {
-        let errors = Table::parse("t.csv", b"a,b\n1,2,3\n").unwrap_err();
-        assert_eq!(errors[0].row, Some(2));
-        assert!(errors[0].message.contains("3 values"));
-        let errors = Table::parse("t.csv", b"a,b\n1,\xff\n").unwrap_err();
+    fn tabs_are_a_separator_when_the_header_uses_them() {
+        let table = Table::parse("t.tsv", b"a\tb c\n1\t2\n").unwrap();
+        assert_eq!(table.delimiter, b'\t');
+        assert_eq!(table.headers, vec!["a", "b_c"]);
+        assert_eq!(table.rows[0].cells, vec!["1", "2"]);
+        // More semicolons than commas in the header: semicolons.
+        let table = Table::parse("t.csv", b"a;b;c,d\n1;2;3\n").unwrap();
+        assert_eq!(table.delimiter, b';');
+        assert_eq!(table.headers, vec!["a", "b", "c,d"]);
+    }
+
+    #[test]
+    fn headers_are_normalised() {
+        let table = Table::parse("t.csv", b" Unit Cost ,MAX-MODULES,  floor\n1,2,3\n").unwrap();
+        assert_eq!(table.headers, vec!["unit_cost", "max_modules", "floor"]);
+        assert_eq!(table.column("max_modules"), Some(1));
+    }
+
+    #[test]
+    fn rows_are_numbered_as_a_spreadsheet_shows_them() {
+        // A quoted value with a line break is one spreadsheet row.
+        let text = b"id,note\n\"a\",\"two\nlines, and \"\"quotes\"\"\"\n\nb,x\r\nc,\"\"\n";
+        let table = Table::parse("t.csv", text).unwrap();
+        assert!(table.problems.is_empty(), "{:?}", table.problems);
+        let lines: Vec<u64> = table.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![2, 4, 5]);
+        assert_eq!(table.rows[0].cells[1], "two\nlines, and \"quotes\"");
+        // Empty rows above the header: the header is where it is.
+        let table = Table::parse("t.csv", b"\n,,\na,b\n1,2\n").unwrap();
+        assert_eq!(table.header_line, 3);
+        assert_eq!(table.rows[0].line, 4);
+        // A quote inside an unquoted value is just a character.
+        let table = Table::parse("t.csv", b"a,b\n12\",x\ny,z\n").unwrap();
+        assert_eq!(table.rows[0].cells, vec!["12\"", "x"]);
+        assert_eq!(table.rows[1].line, 3);
+        // Old Mac line ends.
+        let table = Table::parse("t.csv", b"a,b\r1,2\r\r3,4\r").unwrap();
+        let lines: Vec<u64> = table.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![2, 4]);
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_a_problem() {
+        let errors = problems(b"a,b\n1,2\n3,\"4\n5,6\n");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].row, Some(3));
         assert_eq!(errors[0].column.as_deref(), Some("b"));
+        assert!(errors[0].message.contains("never ends"));
+    }
+
+    #[test]
+    fn surplus_values_and_bad_utf8_name_the_row() {
+        let table = Table::parse_lenient("t.csv", b"a,b\n1,2,3\n4,5\n").unwrap();
+        assert_eq!(table.problems[0].row, Some(2));
+        assert!(table.problems[0].message.contains("3 values"));
+        assert_eq!(table.rows.len(), 1, "the bad row is left out");
+        let errors = problems(b"a,b\n1,caf\xe9\n");
+        assert_eq!(errors[0].column.as_deref(), Some("b"));
+        assert!(
+            errors[0].message.contains("\"caf\u{e9}\""),
+            "{}",
+            errors[0].message
+        );
+        assert!(errors[0].message.contains("CSV UTF-8"));
+    }
+
+    #[test]
+    fn a_row_with_another_separator_is_named() {
+        let errors = problems(b"a,b,c\n1;2;3\n");
+        assert_eq!(errors[0].row, Some(2));
+        assert!(errors[0]
+            .message
+            .contains("separated by semicolons but the header by commas"));
+    }
+
+    #[test]
+    fn files_that_are_not_csv_text_say_what_they_are() {
+        assert!(file_error(b"\xFF\xFEa\x00,\x00b\x00").contains("UTF-16"));
+        assert!(file_error(b"\xFE\xFF\x00a\x00,").contains("UTF-16"));
+        assert!(file_error(b"a\x00,\x00b\x00\n\x001\x00,\x002\x00").contains("UTF-16"));
+        assert!(file_error(b"PK\x03\x04\x14\x00\x06\x00").contains("Excel workbook"));
+        assert!(file_error(b"PK\x03\x04\x14\x00\x06\x00").contains("CSV UTF-8"));
+        assert!(file_error(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1").contains(".xls"));
+        assert!(file_error(b"%PDF-1.4").contains("PDF"));
+        assert!(file_error(b"a,b\n1,\x002\n").contains("binary"));
+        assert!(file_error(b"").contains("empty"));
+        assert!(file_error(b" \r\n\t\n").contains("empty"));
+        assert!(file_error(b",,\n,,\n").contains("empty"));
     }
 
     #[test]
@@ -450,13 +1159,56 @@ mod tests {
         assert!(Table::parse("t.csv", b"").unwrap_err()[0]
             .message
             .contains("empty"));
-        let errors = Table::parse("t.csv", b"a,A\n1,2\n").unwrap_err();
+        let errors = problems(b"a,A\n1,2\n");
         assert!(errors[0].message.contains("twice"));
+        assert_eq!(errors[0].column.as_deref(), Some("a"));
     }
 
     #[test]
     fn trailing_empty_fields_are_ignored() {
         let table = Table::parse("t.csv", b"a,b\n1,2,,\n").unwrap();
         assert_eq!(table.rows[0].cells, vec!["1", "2"]);
+        assert!(table.problems.is_empty());
+    }
+
+    #[test]
+    fn wide_headers_and_short_rows_stay_cheap() {
+        // 100 000 columns, 50 000 one-value rows: rows are not padded to the header.
+        let mut text = "a".to_string();
+        for i in 0..100_000 {
+            text.push_str(&format!(",c{i}"));
+        }
+        text.push('\n');
+        text.push_str(&"x\n".repeat(50_000));
+        let table = Table::parse("t.csv", text.as_bytes()).unwrap();
+        assert_eq!(table.rows.len(), 50_000);
+        assert!(table.rows.iter().all(|r| r.cells.len() == 1));
+        assert_eq!(Cells::new(&table, &table.rows[0]).text("c99"), "");
+        assert!(table.unknown_note(&["a"]).unwrap().len() < 500);
+        // Many duplicated header names: found without quadratic work.
+        let header = vec!["d"; 100_000].join(",");
+        let problems = problems(format!("{header}\n1\n").as_bytes());
+        assert_eq!(problems.len(), 99_999);
+    }
+
+    #[test]
+    fn missing_columns_suggest_the_misspelling() {
+        let table = Table::parse("t.csv", b"product,unitcost,regions\nx,1,JP\n").unwrap();
+        let errors = table.require(&["product", "unit_cost", "region", "capacity"]);
+        assert_eq!(errors.len(), 3);
+        assert!(errors[0]
+            .message
+            .contains("rename column \"unitcost\" to unit_cost"));
+        assert!(errors[1]
+            .message
+            .contains("rename column \"regions\" to region"));
+        assert!(errors[2].message.contains("add a column named capacity"));
+        let table = Table::parse("t.csv", b"product|supplier\nx|a\n").unwrap();
+        let errors = table.require(&["product"]);
+        assert!(
+            errors[0].message.contains("separated by '|'"),
+            "{}",
+            errors[0].message
+        );
     }
 }

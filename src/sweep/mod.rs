@@ -332,13 +332,29 @@ fn open_journal(path: &Path, resume: bool) -> Result<File, SweepError> {
         || std::fs::metadata(path)
             .map(|m| m.len() == 0)
             .unwrap_or(true);
+    // Lock before truncating: a second sweep on the same journal is refused
+    // rather than allowed to corrupt it. The lock goes with the process.
     let mut file = OpenOptions::new()
         .create(true)
-        .write(true)
-        .append(!fresh)
-        .truncate(fresh)
+        .append(true)
         .open(path)
         .map_err(fail)?;
+    if let Err(e) = file.try_lock() {
+        return Err(SweepError::Journal {
+            path: path.to_path_buf(),
+            message: match e {
+                std::fs::TryLockError::WouldBlock => {
+                    "another divopt sweep is writing this journal; \
+                    wait for it to finish or use another --out"
+                        .to_string()
+                }
+                std::fs::TryLockError::Error(e) => format!("cannot lock: {e}"),
+            },
+        });
+    }
+    if fresh {
+        file.set_len(0).map_err(fail)?;
+    }
     if fresh {
         file.write_all(frontier::header_line().as_bytes())
             .map_err(fail)?;

@@ -400,3 +400,89 @@ fn bad_sweep_arguments_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("missing.csv: cannot be read"));
 }
+
+/// Starts a long sweep writing `out` and waits until it has journaled a few rows.
+fn start_long_sweep(options: &Path, out: &Path) -> std::process::Child {
+    let journal = PathBuf::from(format!("{}.journal", out.display()));
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("divopt"))
+        .args([
+            "sweep",
+            options.to_str().unwrap(),
+            "--floors",
+            "0:1:0.001",
+            "--jobs",
+            "1",
+            "--out",
+        ])
+        .arg(out)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while std::fs::read_to_string(&journal).map_or(0, |t| t.lines().count()) < 10 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the sweep journaled nothing"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child
+}
+
+#[test]
+fn ctrl_c_leaves_no_partial_files_and_a_resumable_journal() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "o.csv", OPTIONS);
+    let out = dir.path().join("frontier.csv");
+    let child = start_long_sweep(&options, &out);
+    // SAFETY: sending SIGINT to our own child process.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!out.exists());
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    let journal = dir.path().join("frontier.csv.journal");
+    let rows = frontier_rows(&journal);
+    assert!(rows >= 9, "the journal lost its rows ({rows} left)");
+}
+
+fn frontier_rows(path: &Path) -> usize {
+    std::fs::read_to_string(path).unwrap().lines().count() - 1
+}
+
+#[test]
+fn a_second_sweep_on_the_same_journal_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "o.csv", OPTIONS);
+    let out = dir.path().join("frontier.csv");
+    let mut first = start_long_sweep(&options, &out);
+    let before = frontier_rows(&dir.path().join("frontier.csv.journal"));
+    divopt()
+        .args([
+            "sweep",
+            options.to_str().unwrap(),
+            "--floors",
+            "0:1:0.5",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "another divopt sweep is writing this journal",
+        ));
+    // The refused sweep did not truncate the running one's journal.
+    assert!(frontier_rows(&dir.path().join("frontier.csv.journal")) >= before);
+    first.kill().unwrap();
+    first.wait().unwrap();
+}
