@@ -139,11 +139,8 @@ pub fn classify(
 /// chokepoints.csv: product, class, binding_scenario, best_fill,
 /// protection_cost (blank for a chokepoint), baseline_cost, weight.
 pub fn chokepoints_csv(instance: &Instance, verdicts: &[Verdict]) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    writer
-        .write_record([
+    crate::report::csv::render(
+        &[
             "product",
             "class",
             "binding_scenario",
@@ -151,22 +148,19 @@ pub fn chokepoints_csv(instance: &Instance, verdicts: &[Verdict]) -> String {
             "protection_cost",
             "baseline_cost",
             "weight",
-        ])
-        .expect("writing to memory");
-    for v in verdicts {
-        let product = instance.product(v.product);
-        writer
-            .write_record([
-                product.name.as_str(),
-                v.class.name(),
-                &v.binding_scenario
+        ],
+        verdicts.iter().map(|v| {
+            let product = instance.product(v.product);
+            vec![
+                product.name.clone(),
+                v.class.name().to_string(),
+                v.binding_scenario
                     .map_or_else(String::new, |k| instance.scenarios[k.0].name.clone()),
-                &num(v.best_fill),
-                &v.protection_cost.map_or_else(String::new, num),
-                &num(v.baseline_cost),
-                &num(product.weight),
-            ])
-            .expect("writing to memory");
-    }
-    String::from_utf8(writer.into_inner().expect("writing to memory")).expect("UTF-8")
+                num(v.best_fill),
+                v.protection_cost.map_or_else(String::new, num),
+                num(v.baseline_cost),
+                num(product.weight),
+            ]
+        }),
+    )
 }

@@ -119,11 +119,8 @@ pub fn exposures(instance: &Instance) -> Vec<Exposure> {
 
 /// exposure.csv.
 pub fn exposure_csv(instance: &Instance, rows: &[Exposure]) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    writer
-        .write_record([
+    crate::report::csv::render(
+        &[
             "product",
             "hhi",
             "top_region",
@@ -137,32 +134,29 @@ pub fn exposure_csv(instance: &Instance, rows: &[Exposure]) -> String {
             "domestic_option",
             "dependents",
             "dependent_weight",
-        ])
-        .expect("writing to memory");
-    for e in rows {
-        let (top, share) = e.top();
-        let shares: Vec<String> = e
-            .region_shares
-            .iter()
-            .map(|(r, s)| format!("{r}:{}", num(*s)))
-            .collect();
-        writer
-            .write_record([
-                instance.product(e.product).name.as_str(),
-                &num(e.hhi),
-                top,
-                &num(share),
-                &shares.join(";"),
-                &e.suppliers.to_string(),
-                &e.regions.to_string(),
-                &e.single_source().to_string(),
-                &e.single_region().to_string(),
-                &e.stockpilable.to_string(),
-                &e.domestic_option.to_string(),
-                &e.dependents.to_string(),
-                &num(e.dependent_weight),
-            ])
-            .expect("writing to memory");
-    }
-    String::from_utf8(writer.into_inner().expect("writing to memory")).expect("UTF-8")
+        ],
+        rows.iter().map(|e| {
+            let (top, share) = e.top();
+            let shares: Vec<String> = e
+                .region_shares
+                .iter()
+                .map(|(r, s)| format!("{r}:{}", num(*s)))
+                .collect();
+            vec![
+                instance.product(e.product).name.clone(),
+                num(e.hhi),
+                top.to_string(),
+                num(share),
+                shares.join(";"),
+                e.suppliers.to_string(),
+                e.regions.to_string(),
+                e.single_source().to_string(),
+                e.single_region().to_string(),
+                e.stockpilable.to_string(),
+                e.domestic_option.to_string(),
+                e.dependents.to_string(),
+                num(e.dependent_weight),
+            ]
+        }),
+    )
 }

@@ -84,8 +84,6 @@
 //! Memory holds one `f64` per sample-period with `F < 1` (for the exact
 //! percentiles).
 
-use std::sync::Once;
-
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use rand::rngs::ChaCha8Rng;
@@ -598,23 +596,10 @@ impl Tally {
     }
 }
 
-// The same small helper as src/report/csv.rs (private there).
-fn render_csv(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
-    let mut writer = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    writer.write_record(header).expect("writing to memory");
-    for row in rows {
-        writer.write_record(&row).expect("writing to memory");
-    }
-    let bytes = writer.into_inner().expect("writing to memory");
-    String::from_utf8(bytes).expect("all cells are UTF-8")
-}
-
 /// The headline figures, one row:
 /// samples,horizon,seed,floor,mean_fill,p5_fill,p1_fill,prob_below_floor.
 pub fn summary_csv(result: &MonteCarloResult) -> String {
-    render_csv(
+    crate::report::csv::render(
         &[
             "samples",
             "horizon",
@@ -641,7 +626,7 @@ pub fn summary_csv(result: &MonteCarloResult) -> String {
 /// One row per product, in input order:
 /// product,mean_fill,prob_below_floor,expected_unmet_per_period.
 pub fn products_csv(instance: &Instance, result: &MonteCarloResult) -> String {
-    render_csv(
+    crate::report::csv::render(
         &[
             "product",
             "mean_fill",
@@ -664,20 +649,6 @@ pub fn products_csv(instance: &Instance, result: &MonteCarloResult) -> String {
 }
 
 const SIZE: (u32, u32) = (1000, 640);
-
-// The same as the helper in src/sweep/plot.rs (private there); registering
-// twice is harmless.
-fn register_font() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        // The bundled font is valid; a failure would only lose the labels.
-        let _ = plotters::style::register_font(
-            "sans-serif",
-            FontStyle::Normal,
-            dejavu::sans::regular(),
-        );
-    });
-}
 
 fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -811,7 +782,7 @@ pub fn histogram_chart(
     floor: f64,
     format: Format,
 ) -> Result<Vec<u8>, String> {
-    register_font();
+    crate::sweep::plot::register_font();
     match format {
         Format::Svg => {
             let mut text = String::new();

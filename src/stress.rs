@@ -62,35 +62,29 @@ pub fn time_to_survive(instance: &Instance, plan: &Plan, floor: f64) -> Vec<Surv
 /// never below the floor), survives, short_periods (how long the product is
 /// below the floor before the scenario ends).
 pub fn tts_csv(instance: &Instance, rows: &[Survival]) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    writer
-        .write_record([
+    crate::report::csv::render(
+        &[
             "product",
             "scenario",
             "ttr",
             "tts",
             "survives",
             "short_periods",
-        ])
-        .expect("writing to memory");
-    for row in rows {
-        let short = row
-            .tts_periods
-            .map_or(0.0, |tts| (row.duration_periods - tts).max(0.0));
-        writer
-            .write_record([
-                instance.product(row.product).name.as_str(),
-                instance.scenarios[row.scenario.0].name.as_str(),
-                &num(row.duration_periods),
-                &row.tts_periods.map_or_else(String::new, num),
-                &row.survives().to_string(),
-                &num(short),
-            ])
-            .expect("writing to memory");
-    }
-    String::from_utf8(writer.into_inner().expect("writing to memory")).expect("UTF-8")
+        ],
+        rows.iter().map(|row| {
+            let short = row
+                .tts_periods
+                .map_or(0.0, |tts| (row.duration_periods - tts).max(0.0));
+            vec![
+                instance.product(row.product).name.clone(),
+                instance.scenarios[row.scenario.0].name.clone(),
+                num(row.duration_periods),
+                row.tts_periods.map_or_else(String::new, num),
+                row.survives().to_string(),
+                num(short),
+            ]
+        }),
+    )
 }
 
 #[cfg(test)]

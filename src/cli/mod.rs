@@ -177,15 +177,16 @@ const SOLVE_HELP: &str = "\
 Exit codes: 0 solved (also when the time limit stopped the search with a plan; \
 the status says so), 1 internal error, 2 bad input or usage, 3 the floor cannot be \
 reached (the highest achievable floor and what caps it are printed), 4 no plan found \
-within the time limit.
+within the time limit, 130 interrupted (Ctrl-C or SIGTERM; no output file is written).
 
 Files written by --out DIR (each atomically: nothing is half-written):
   plan.csv       product, supplier, region, local, selected, quantity, share, modules, capacity
   products.csv   product, demand, weight, reserve, reserve_periods, suppliers, regions,
-                 local_share, worst_fill, worst_scenario, action
+                 local_share, worst_fill, worst_scenario, action, requirement, dependents
   scenarios.csv  scenario, kind, duration, probability, fill, worst_product, worst_product_fill
   summary.json   status, floor, measure, objective, costs, baseline_cost, premium_pct, gap,
                  min_fill, solve_seconds, ...
+  links.csv      (with --bom) product, scenario, fill, capped_by, capped_by_fill
 
 The model is written out in models/core.md; input columns are described in README.md.";
 

@@ -5,7 +5,8 @@ use crate::evaluate::Evaluation;
 use crate::instance::{Instance, ProductId, ScenarioId};
 use crate::plan::Plan;
 
-fn render(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+/// A CSV table with `\n` line ends, rendered in memory.
+pub fn render(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
     let mut writer = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());

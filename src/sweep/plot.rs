@@ -31,7 +31,8 @@ impl Format {
     }
 }
 
-fn register_font() {
+/// Registers the bundled DejaVu Sans as "sans-serif" (once per process).
+pub fn register_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // The bundled font is valid; a failure would only lose the labels.

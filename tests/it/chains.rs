@@ -1,10 +1,10 @@
 //! Bills of materials: explosion, propagation on a hand-computed 3-tier case,
 //! equivalence with the list model, validation, and the exposure view.
 
+use crate::support::{cell, divopt, write};
 use std::path::{Path, PathBuf};
 
 use approx::assert_relative_eq;
-use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
@@ -14,32 +14,6 @@ use divopt::input::{load_with_bom, ScenarioSource};
 use divopt::instance::{Floor, Measure};
 use divopt::optimize::optimize;
 use divopt::solve::Settings;
-
-fn divopt() -> Command {
-    Command::cargo_bin("divopt").expect("the divopt binary is built")
-}
-
-fn write(dir: &TempDir, name: &str, text: &str) -> PathBuf {
-    let path = dir.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-fn cell(path: &Path, key: &str, column: &str) -> String {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let i = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .position(|h| h == column)
-        .unwrap();
-    reader
-        .records()
-        .map(|r| r.unwrap())
-        .find(|r| &r[0] == key)
-        .unwrap_or_else(|| panic!("no row {key}"))[i]
-        .to_string()
-}
 
 /// car (assembled in-house, 10/period) ← 20 mcu each ← 0.01 wafer per mcu.
 /// mcu is made in TW (plenty), wafers in JP (cheap) or KR (standby, fixed 30).

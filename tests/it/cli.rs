@@ -1,9 +1,9 @@
 //! The command line as a user meets it: exit codes, messages, the files
 //! written by --out, byte-identical reruns.
 
-use std::path::{Path, PathBuf};
+use crate::support::{divopt, read, write};
+use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
@@ -26,20 +26,6 @@ chip,tsmc,TW,10,5,10,1,
 chip,samsung,KR,10,6,4,1,
 resin,jp,JP,5,1,5,1,0.1
 ";
-
-fn divopt() -> Command {
-    Command::cargo_bin("divopt").expect("the divopt binary is built")
-}
-
-fn write(dir: &TempDir, name: &str, text: &str) -> PathBuf {
-    let path = dir.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap()
-}
 
 #[test]
 fn solve_writes_four_files_with_the_documented_headers() {
@@ -67,7 +53,7 @@ fn solve_writes_four_files_with_the_documented_headers() {
     );
     assert_eq!(
         first_line("products.csv"),
-        "product,demand,weight,reserve,reserve_periods,suppliers,regions,local_share,worst_fill,worst_scenario,action"
+        "product,demand,weight,reserve,reserve_periods,suppliers,regions,local_share,worst_fill,worst_scenario,action,requirement,dependents"
     );
     assert_eq!(
         first_line("scenarios.csv"),

@@ -500,3 +500,38 @@ fn build_instance(
     assert_valid(&instance);
     instance
 }
+
+// ---- Helpers for the command-line tests ----
+
+/// The divopt binary under test.
+pub fn divopt() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("divopt").expect("the divopt binary is built")
+}
+
+/// Writes `text` to `name` in `dir` and returns the path.
+pub fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+pub fn read(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// The cell of `column` in the CSV row whose first cell is `key`.
+pub fn cell(path: &std::path::Path, key: &str, column: &str) -> String {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let i = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == column)
+        .unwrap_or_else(|| panic!("no column {column} in {}", path.display()));
+    reader
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| &r[0] == key)
+        .unwrap_or_else(|| panic!("no row {key} in {}", path.display()))[i]
+        .to_string()
+}

@@ -2,25 +2,15 @@
 //! shape, shards that merge into the unsharded file, an interrupted sweep
 //! that resumes to the same file, and charts that are real images.
 
+use crate::support::{divopt, write};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
 use crate::cli::{CHOKEPOINT, OPTIONS};
-
-fn divopt() -> Command {
-    Command::cargo_bin("divopt").expect("the divopt binary is built")
-}
-
-fn write(dir: &TempDir, name: &str, text: &str) -> PathBuf {
-    let path = dir.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
 
 /// The CSV without its timing column (solve_seconds), for comparisons.
 fn without_timings(path: &Path) -> String {
