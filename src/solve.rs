@@ -5,7 +5,6 @@ use std::time::Instant;
 
 use good_lp::solvers::highs::highs;
 use good_lp::SolverModel;
-use highs::HighsModelStatus;
 
 use crate::formulation::{formulate, Formulation, ModelSize, Requirement};
 use crate::instance::Instance;
@@ -163,28 +162,70 @@ pub fn solve_formulation(
     }
 
     let started = Instant::now();
+    // HiGHS checks its own time_limit only between long steps (a root cut
+    // round can overrun it by minutes); the guard also interrupts it from its
+    // simplex, IPM and MIP callbacks as soon as the deadline passes.
+    let guard = Box::new(Deadline {
+        at: settings
+            .time_limit_seconds
+            .map(|limit| started + std::time::Duration::from_secs_f64(limit)),
+    });
+    if guard.at.is_some() {
+        // SAFETY: `guard` outlives the solve (it is dropped after try_solve
+        // returns) and the callback only reads it.
+        unsafe {
+            let data = &*guard as *const Deadline as *mut std::ffi::c_void;
+            highs_sys::Highs_setCallback(model.as_mut_ptr(), Some(interrupt_at_deadline), data);
+            for kind in [
+                highs_sys::kHighsCallbackSimplexInterrupt,
+                highs_sys::kHighsCallbackIpmInterrupt,
+                highs_sys::kHighsCallbackMipInterrupt,
+            ] {
+                highs_sys::Highs_startCallback(model.as_mut_ptr(), kind);
+            }
+        }
+    }
     let solved = {
         let _redirect = settings.verbose.then(StdoutToStderr::new);
         model.try_solve()
     }
     .map_err(|e| SolverError(format!("{e:?}")))?;
+    drop(guard);
     let seconds = started.elapsed().as_secs_f64();
 
-    let status = match solved.status() {
-        HighsModelStatus::Optimal => Status::Optimal,
-        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
+    // The raw status: the highs crate's enum lacks some of HiGHS's statuses.
+    // SAFETY: reads a status from a live HiGHS object.
+    let raw_status = unsafe { highs_sys::Highs_getModelStatus(solved.as_ptr() as *mut _) };
+    let feasible = || solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
+    let status = match raw_status {
+        highs_sys::MODEL_STATUS_OPTIMAL => Status::Optimal,
+        highs_sys::MODEL_STATUS_INFEASIBLE | highs_sys::MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE => {
             Status::Infeasible
         }
-        HighsModelStatus::ReachedTimeLimit
-        | HighsModelStatus::ReachedIterationLimit
-        | HighsModelStatus::ReachedSolutionLimit => {
-            if solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible {
+        highs_sys::MODEL_STATUS_REACHED_TIME_LIMIT
+        | highs_sys::MODEL_STATUS_REACHED_ITERATION_LIMIT
+        | highs_sys::MODEL_STATUS_REACHED_SOLUTION_LIMIT
+        | highs_sys::MODEL_STATUS_REACHED_INTERRUPT
+        | highs_sys::MODEL_STATUS_HIGHS_INTERRUPT => {
+            if feasible() {
                 Status::TimeLimit
             } else {
                 Status::NoPlanInTime
             }
         }
-        other => return Err(SolverError(format!("unexpected model status {other:?}"))),
+        highs_sys::MODEL_STATUS_UNBOUNDED => {
+            return Err(SolverError(
+                "HiGHS reports the model unbounded, which a cost minimization with \
+                 non-negative costs cannot be; please report it with the input"
+                    .to_string(),
+            ))
+        }
+        other => {
+            return Err(SolverError(format!(
+                "HiGHS stopped with model status {other} ({})",
+                status_name(other)
+            )))
+        }
     };
     if matches!(status, Status::Infeasible | Status::NoPlanInTime) {
         return Ok(Outcome {
@@ -237,6 +278,73 @@ pub fn solve_formulation(
         seconds,
         size,
     })
+}
+
+/// When to interrupt HiGHS.
+struct Deadline {
+    at: Option<Instant>,
+}
+
+/// HiGHS's interrupt callback: asks it to stop once the deadline has passed.
+unsafe extern "C" fn interrupt_at_deadline(
+    _callback_type: std::os::raw::c_int,
+    _message: *const std::os::raw::c_char,
+    _data_out: *const highs_sys::HighsCallbackDataOut,
+    data_in: *mut highs_sys::HighsCallbackDataIn,
+    user_data: *mut std::ffi::c_void,
+) {
+    // SAFETY: user_data is the `Deadline` passed to Highs_setCallback, alive
+    // for the whole solve; data_in is HiGHS's own, valid during the call.
+    let deadline = unsafe { &*(user_data as *const Deadline) };
+    if deadline.at.is_some_and(|at| Instant::now() >= at) && !data_in.is_null() {
+        unsafe { (*data_in).user_interrupt = 1 };
+    }
+}
+
+fn status_name(status: highs_sys::HighsInt) -> &'static str {
+    match status {
+        highs_sys::MODEL_STATUS_LOAD_ERROR => "load error",
+        highs_sys::MODEL_STATUS_MODEL_ERROR => "model error",
+        highs_sys::MODEL_STATUS_PRESOLVE_ERROR => "presolve error",
+        highs_sys::MODEL_STATUS_SOLVE_ERROR => "solve error",
+        highs_sys::MODEL_STATUS_POSTSOLVE_ERROR => "postsolve error",
+        highs_sys::MODEL_STATUS_MODEL_EMPTY => "empty model",
+        highs_sys::MODEL_STATUS_REACHED_MEMORY_LIMIT => "memory limit reached",
+        _ => "unknown",
+    }
+}
+
+/// Writes the model of `instance` under `requirement`, exactly as it is
+/// handed to HiGHS, to `path` (.lp or .mps, by extension).
+pub fn write_model(
+    instance: &Instance,
+    requirement: Requirement,
+    path: &std::path::Path,
+) -> Result<(), SolverError> {
+    let Formulation {
+        variables,
+        objective,
+        constraints,
+        ..
+    } = formulate(instance, requirement);
+    let mut problem = variables.minimise(objective).using(highs);
+    for constraint in constraints {
+        problem.add_constraint(constraint);
+    }
+    let mut model = problem
+        .try_into_inner()
+        .map_err(|e| SolverError(e.to_string()))?;
+    let name = std::ffi::CString::new(path.as_os_str().as_encoded_bytes())
+        .map_err(|_| SolverError(format!("{}: not a usable file name", path.display())))?;
+    // SAFETY: a live HiGHS object and a NUL-terminated path.
+    let status = unsafe { highs_sys::Highs_writeModel(model.as_mut_ptr(), name.as_ptr()) };
+    if status == highs_sys::STATUS_ERROR {
+        return Err(SolverError(format!(
+            "HiGHS could not write {}",
+            path.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Solver round-off (|v| below 1e-9 of the product's demand) becomes 0, and

@@ -347,6 +347,10 @@ pub struct SolveArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
+    /// Also write the exact model handed to HiGHS (.lp or .mps), e.g. to try other solvers.
+    #[arg(long, value_name = "FILE")]
+    pub write_model: Option<PathBuf>,
+
     /// Print the summary and the plan as JSON on stdout instead of the text summary.
     #[arg(long)]
     pub json: bool,
@@ -431,6 +435,27 @@ pub struct MergeArgs {
     pub plot: Option<PathBuf>,
 }
 
+/// Writes the model to a temporary file beside `path` (same extension, which
+/// tells HiGHS the format), then renames it into place.
+fn write_model_atomically(
+    instance: &crate::instance::Instance,
+    requirement: Requirement,
+    path: &std::path::Path,
+) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => std::path::Path::new("."),
+    };
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("lp");
+    let temp = tempfile::Builder::new()
+        .prefix(".model.")
+        .suffix(&format!(".{extension}"))
+        .tempfile_in(dir)?;
+    crate::solve::write_model(instance, requirement, temp.path())?;
+    temp.persist(path)?;
+    Ok(())
+}
+
 /// Prints to stdout; a closed pipe (e.g. `| head`) is not an error.
 pub(crate) fn print_stdout(text: &str) -> std::io::Result<()> {
     let mut stdout = std::io::stdout().lock();
@@ -455,6 +480,19 @@ fn solve_command(args: &SolveArgs) -> anyhow::Result<u8> {
         threads: args.threads,
         verbose: args.verbose,
     };
+    if let Some(path) = &args.write_model {
+        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !matches!(extension, "lp" | "mps") {
+            eprintln!(
+                "error: --write-model {}: the file must end in .lp or .mps",
+                path.display()
+            );
+            return Ok(exit::BAD_INPUT);
+        }
+        let requirement = Requirement::new(args.floor, args.measure.into());
+        write_model_atomically(instance, requirement, path)?;
+        eprintln!("wrote {}", path.display());
+    }
     let (solution, budget_line) = match args.budget {
         None => (
             optimize(

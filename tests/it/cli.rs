@@ -396,3 +396,29 @@ fn semis_example_solves_with_both_scenario_sets() {
         assert!(doc["summary"]["premium_pct"].as_f64().unwrap() > 0.0);
     }
 }
+
+#[test]
+fn write_model_writes_what_highs_solves() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "options.csv", OPTIONS);
+    let lp = dir.path().join("model.lp");
+    divopt()
+        .args(["solve", options.to_str().unwrap(), "--write-model"])
+        .arg(&lp)
+        .assert()
+        .success();
+    let text = read(&lp);
+    assert!(text.contains("min"), "{text}");
+    // 8 binaries (one per option), 2 module counts.
+    assert!(text.contains("bin"), "{text}");
+    divopt()
+        .args([
+            "solve",
+            options.to_str().unwrap(),
+            "--write-model",
+            "model.txt",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(".lp or .mps"));
+}
