@@ -59,7 +59,7 @@ for target in "${targets[@]}"; do
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
         -max_len=65536 -print_final_stats=1 "${dict[@]}" >"$log" 2>&1
     status=$?
-    grep -E "^#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb" "$log" || tail -5 "$log"
+    grep -aE "DONE|stat::number_of_executed_units|stat::peak_rss_mb" "$log" || tail -5 "$log"
     if [[ $status -ne 0 ]]; then
         echo "   $target FAILED (exit $status): see $log and fuzz/artifacts/$target/"
         failed+=("$target")

@@ -77,8 +77,9 @@ pub struct Formulation {
     pub options: Vec<OptionColumns>,
     /// ρ_p = r_p / d_p, reserve in periods of demand (only stockpilable products).
     pub reserve: Vec<Option<Column>>,
-    /// φ_{p,k}, indexed `[product][scenario]`.
-    pub fill: Vec<Vec<Column>>,
+    /// φ_{p,k}, indexed `[product][scenario]`; `None` where the lean model
+    /// fixes φ = 1 (the scenario touches neither the product nor its inputs).
+    pub fill: Vec<Vec<Option<Column>>>,
     /// F, the floor as a variable (only in the budget variant).
     pub floor: Option<Column>,
     pub size: ModelSize,
@@ -112,9 +113,52 @@ pub fn product_regions(instance: &Instance, p: ProductId) -> Vec<&str> {
     regions
 }
 
-/// Builds the model of models/core.md for `instance` under `requirement`.
+/// Which model to build: the same optimum either way (tested), the lean one
+/// smaller and tighter (models/core.md, "The lean model").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// Every (product, scenario) pair gets φ and row (4); raw coefficients.
+    Plain,
+    /// No φ or row (4) for pairs a scenario leaves untouched (φ = 1), and
+    /// capacity coefficients capped at 1 (one option never counts for more
+    /// than the whole demand).
+    Lean,
+}
+
+/// Builds the (lean) model of models/core.md for `instance` under `requirement`.
 pub fn formulate(instance: &Instance, requirement: Requirement) -> Formulation {
-    build(instance, requirement, None)
+    build(instance, requirement, None, Shape::Lean)
+}
+
+/// Builds the model in the given shape (the plain one is the reference for tests and benchmarks).
+pub fn formulate_shaped(
+    instance: &Instance,
+    requirement: Requirement,
+    shape: Shape,
+) -> Formulation {
+    build(instance, requirement, None, shape)
+}
+
+/// touched[p][k]: scenario k hits product p or one of its inputs.
+fn touched_pairs(instance: &Instance) -> Vec<Vec<bool>> {
+    let hits = |p: ProductId, k: usize| {
+        let scenario = &instance.scenarios[k];
+        scenario.assembly_loss(p) > 0.0
+            || instance
+                .product(p)
+                .options
+                .iter()
+                .any(|&o| scenario.loss(o) > 0.0)
+    };
+    instance
+        .product_ids()
+        .map(|p| {
+            let inputs = instance.inputs_of(p);
+            (0..instance.scenarios.len())
+                .map(|k| hits(p, k) || inputs.iter().any(|&c| hits(c, k)))
+                .collect()
+        })
+        .collect()
 }
 
 /// The budget variant (models/core.md, "The inverse question"): maximize
@@ -125,10 +169,26 @@ pub fn formulate_max_floor(instance: &Instance, measure: Measure, budget: f64) -
         instance,
         Requirement::new(Floor::ZERO, measure),
         Some(budget),
+        Shape::Lean,
     )
 }
 
-fn build(instance: &Instance, requirement: Requirement, budget: Option<f64>) -> Formulation {
+fn build(
+    instance: &Instance,
+    requirement: Requirement,
+    budget: Option<f64>,
+    shape: Shape,
+) -> Formulation {
+    let lean = shape == Shape::Lean;
+    // In the plain model a coefficient stays as it is; in the lean one it is
+    // capped at 1 (valid because φ ≤ 1 and ξ ≤ 1: a term that reaches 1
+    // alone already allows the whole demand).
+    let coefficient = |c: f64| if lean { c.min(1.0) } else { c };
+    let touched = if lean {
+        touched_pairs(instance)
+    } else {
+        vec![vec![true; instance.scenarios.len()]; instance.products.len()]
+    };
     let mut b = Builder {
         variables: ProblemVariables::new(),
         size: ModelSize::default(),
@@ -178,10 +238,11 @@ fn build(instance: &Instance, requirement: Requirement, budget: Option<f64>) -> 
         .collect();
 
     // φ_{p,k} ∈ [lower, 1]; rows (5, each) and (6) are these lower bounds.
-    let fill: Vec<Vec<Column>> = instance
+    let fill: Vec<Vec<Option<Column>>> = instance
         .products
         .iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(i, p)| {
             let mut lower: f64 = 0.0;
             if requirement.measure == Measure::Each && p.weight > 0.0 {
                 lower = lower.max(f);
@@ -191,23 +252,29 @@ fn build(instance: &Instance, requirement: Requirement, budget: Option<f64>) -> 
                     lower = lower.max(own.value());
                 }
             }
-            instance
-                .scenarios
-                .iter()
-                .map(|_| b.add(variable().clamp(lower, 1.0)))
+            (0..instance.scenarios.len())
+                .map(|k| touched[i][k].then(|| b.add(variable().clamp(lower, 1.0))))
                 .collect()
         })
         .collect();
+    // φ_{p,k} as an expression: the variable, or 1 where it is fixed.
+    let phi = |p: ProductId, k: ScenarioId| -> Expression {
+        match fill[p.0][k.0] {
+            Some(column) => column.var.into(),
+            None => 1.0.into(),
+        }
+    };
 
     let mut constraints = Vec::new();
-    // Cap_o / d_p = (cap_o / d_p) y_o + (u_o / d_p) m_o
-    let scaled_capacity = |o: OptionId| -> Expression {
+    // survive · Cap_o / d_p = survive ((cap_o / d_p) y_o + (u_o / d_p) m_o)
+    let scaled_capacity = |o: OptionId, survive: f64| -> Expression {
         let option = instance.option(o);
         let d = instance.product(option.product).demand_per_period;
         let columns = &options[o.0];
-        let mut capacity: Expression = (option.capacity_per_period / d) * columns.used.var;
+        let mut capacity: Expression =
+            coefficient(survive * option.capacity_per_period / d) * columns.used.var;
         if let (Some(spec), Some(m)) = (option.module, columns.modules) {
-            capacity += (spec.size_per_period / d) * m.var;
+            capacity += coefficient(survive * spec.size_per_period / d) * m.var;
         }
         capacity
     };
@@ -218,8 +285,8 @@ fn build(instance: &Instance, requirement: Requirement, budget: Option<f64>) -> 
             // Assembled in-house: (4') φ_{p,k} ≤ 1 − b_{k,p}; nothing to source.
             for k in instance.scenario_ids() {
                 let lost = instance.scenarios[k.0].assembly_loss(p);
-                if lost > 0.0 {
-                    constraints.push(Expression::from(fill[p.0][k.0].var).leq(1.0 - lost));
+                if let (true, Some(column)) = (lost > 0.0, fill[p.0][k.0]) {
+                    constraints.push(Expression::from(column.var).leq(1.0 - lost));
                 }
             }
             continue;
@@ -234,7 +301,7 @@ fn build(instance: &Instance, requirement: Requirement, budget: Option<f64>) -> 
         for &o in &product.options {
             let columns = &options[o.0];
             // (2) ξ_o ≤ Cap_o / d_p
-            constraints.push(Expression::from(columns.share.var).leq(scaled_capacity(o)));
+            constraints.push(Expression::from(columns.share.var).leq(scaled_capacity(o, 1.0)));
             // (3) m_o ≤ M_o y_o
             if let (Some(spec), Some(m)) = (instance.option(o).module, columns.modules) {
                 constraints.push(
@@ -266,25 +333,29 @@ fn build(instance: &Instance, requirement: Requirement, budget: Option<f64>) -> 
         }
         // (4) φ_{p,k} ≤ Σ_o (1 − a_{k,o}) Cap_o / d_p + ρ_p / T_k
         for k in instance.scenario_ids() {
+            let Some(column) = fill[p.0][k.0] else {
+                continue; // untouched: φ = 1, nothing to bound
+            };
             let scenario = &instance.scenarios[k.0];
             let mut served: Expression = product
                 .options
                 .iter()
-                .map(|&o| (1.0 - scenario.loss(o)) * scaled_capacity(o))
+                .map(|&o| scaled_capacity(o, 1.0 - scenario.loss(o)))
                 .sum();
             if let Some(rho) = reserve[p.0] {
                 served += (1.0 / scenario.duration_periods) * rho.var;
             }
-            constraints.push(Expression::from(fill[p.0][k.0].var).leq(served));
+            constraints.push(Expression::from(column.var).leq(served));
         }
     }
 
     // (9) a product is filled no better than each of its inputs: φ_{p,k} ≤ φ_{c,k}
     for edge in &instance.bom {
         for k in instance.scenario_ids() {
-            constraints.push(
-                Expression::from(fill[edge.parent.0][k.0].var).leq(fill[edge.child.0][k.0].var),
-            );
+            // With the child's φ fixed at 1 the row is void.
+            if let (Some(parent), Some(_)) = (fill[edge.parent.0][k.0], fill[edge.child.0][k.0]) {
+                constraints.push(Expression::from(parent.var).leq(phi(edge.child, k)));
+            }
         }
     }
 
@@ -294,7 +365,7 @@ fn build(instance: &Instance, requirement: Requirement, budget: Option<f64>) -> 
         instance
             .product_ids()
             .filter(|&p| instance.product(p).weight > 0.0)
-            .map(|p: ProductId| instance.product(p).weight * fill[p.0][k.0].var)
+            .map(|p: ProductId| instance.product(p).weight * phi(p, k))
             .sum()
     };
     if let Some(floor) = floor {
@@ -320,7 +391,7 @@ fn build(instance: &Instance, requirement: Requirement, budget: Option<f64>) -> 
                     .filter(|&p| instance.product(p).weight > 0.0)
                 {
                     for k in instance.scenario_ids() {
-                        constraints.push(Expression::from(fill[p.0][k.0].var).geq(big_f));
+                        constraints.push(phi(p, k).geq(big_f));
                     }
                 }
             }

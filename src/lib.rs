@@ -14,6 +14,7 @@ pub mod cli;
 pub mod evaluate;
 pub mod exposure;
 pub mod formulation;
+pub mod generate;
 pub mod input;
 pub mod instance;
 pub mod montecarlo;

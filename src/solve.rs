@@ -113,7 +113,9 @@ fn start_columns(instance: &Instance, formulation: &Formulation, plan: &Plan) ->
     let evaluation = crate::evaluate::evaluate(instance, plan);
     for (p, fills) in formulation.fill.iter().enumerate() {
         for (k, phi) in fills.iter().enumerate() {
-            columns[phi.index] = evaluation.fill[[p, k]];
+            if let Some(phi) = phi {
+                columns[phi.index] = evaluation.fill[[p, k]];
+            }
         }
     }
     columns

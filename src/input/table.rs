@@ -94,6 +94,8 @@ impl Table {
         let mut headers: Option<Vec<String>> = None;
         let mut header_line = 1;
         let mut rows = Vec::new();
+        // Values per row before trailing empty ones beyond the header are cut.
+        let mut widths = Vec::new();
         // The csv crate skips blank lines and counts line breaks inside quoted
         // fields; count rows as a spreadsheet shows them instead.
         let mut counter = RowCounter::new(bytes, delimiter);
@@ -184,8 +186,12 @@ impl Table {
                     continue;
                 }
             }
+            widths.push(cells.len());
             cells.truncate(names.len());
             rows.push(Row { line, cells });
+        }
+        if let Some(names) = &headers {
+            rows = drop_split_rows(file, rows, &widths, names.len(), &mut problems);
         }
         if let Some((line, column)) = counter.open_quote() {
             let column = headers.as_ref().and_then(|h| h.get(column)).cloned();
@@ -200,6 +206,7 @@ impl Table {
         let Some(headers) = headers else {
             return Err(vec![empty_file(file)]);
         };
+        problems.sort_by_key(|e| e.row);
         let mut index = HashMap::with_capacity(headers.len());
         for (i, name) in headers.iter().enumerate() {
             index.entry(name.clone()).or_insert(i);
@@ -288,6 +295,48 @@ impl Table {
             })
             .collect()
     }
+}
+
+/// Rows with more values than the header and than the usual row, the extra
+/// ones empty: a value with a comma inside (an unquoted decimal comma, `1,5`)
+/// split in two and pushed the rest of the row one column right. Trailing
+/// empty values that every row has (a tool that ends lines with `,`) are fine.
+fn drop_split_rows(
+    file: &str,
+    rows: Vec<Row>,
+    widths: &[usize],
+    columns: usize,
+    problems: &mut Vec<InputError>,
+) -> Vec<Row> {
+    let mut counts: HashMap<usize, usize> = HashMap::new();
+    for &width in widths {
+        *counts.entry(width).or_default() += 1;
+    }
+    // The most common width; the narrower one on a tie.
+    let usual = counts
+        .iter()
+        .max_by_key(|&(&width, &count)| (count, std::cmp::Reverse(width)))
+        .map_or(columns, |(&width, _)| width);
+    let limit = columns.max(usual);
+    let mut kept = Vec::with_capacity(rows.len());
+    for (row, &width) in rows.into_iter().zip(widths) {
+        if width > limit {
+            problems.push(InputError::at(
+                file,
+                row.line,
+                None,
+                format!(
+                    "the row has {width} values but the header and the other rows have \
+                     {limit}: a value with a comma inside, such as 1,5, splits in two and \
+                     shifts the rest of the row; write it with a dot (1.5) or in quotes, or \
+                     remove the extra comma"
+                ),
+            ));
+        } else {
+            kept.push(row);
+        }
+    }
+    kept
 }
 
 fn empty_file(file: &str) -> InputError {
@@ -1169,6 +1218,19 @@ mod tests {
         let table = Table::parse("t.csv", b"a,b\n1,2,,\n").unwrap();
         assert_eq!(table.rows[0].cells, vec!["1", "2"]);
         assert!(table.problems.is_empty());
+        let table = Table::parse("t.csv", b"a,b\n1,2,\n3,4,\n5,6\n").unwrap();
+        assert_eq!(table.rows.len(), 3);
+    }
+
+    #[test]
+    fn a_row_split_by_a_comma_is_caught_even_when_it_ends_empty() {
+        // "1,5" unquoted: one more value than the other rows, the last empty.
+        let errors = problems(b"a,b,c\n1,2,\n1,5,2,\n3,4,\n");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].row, Some(3));
+        assert!(errors[0]
+            .message
+            .contains("4 values but the header and the other rows have 3"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! Modules by topic; fixtures are built inline or by `support`.
 
 mod analysis;
+mod bad_input;
 mod brute_force;
 mod chains;
 mod cli;

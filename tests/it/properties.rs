@@ -5,10 +5,10 @@
 //! Every plan a solve returns is judged by the independent evaluator.
 
 use divopt::attainable::attainable;
-use divopt::formulation::Requirement;
+use divopt::formulation::{formulate_shaped, Requirement, Shape};
 use divopt::instance::{Instance, Measure, OptionId};
 use divopt::optimize::optimize;
-use divopt::solve::{solve, Status};
+use divopt::solve::{solve, solve_formulation, Status};
 use proptest::prelude::*;
 use proptest::sample::Index;
 
@@ -51,6 +51,30 @@ fn floor_value() -> impl Strategy<Value = f64> {
 
 proptest! {
     #![proptest_config(proptest_config(64))]
+
+    /// The lean model (no φ for untouched pairs, capped coefficients) has the
+    /// plain model's optimum, and its plans pass the evaluator.
+    #[test]
+    fn lean_and_plain_models_have_the_same_optimum(
+        instance in any_instance(),
+        measure in measure(),
+        f in floor_value(),
+    ) {
+        let requirement = requirement(f, measure);
+        let solve_shaped = |shape| {
+            let formulation = formulate_shaped(&instance, requirement, shape);
+            let outcome = solve_formulation(&instance, formulation, &exact(), None).expect("HiGHS runs");
+            outcome.plan.map(|plan| {
+                assert_plan_ok(&instance, &plan, requirement);
+                plan_cost(&instance, &plan)
+            })
+        };
+        let (lean, plain) = (solve_shaped(Shape::Lean), solve_shaped(Shape::Plain));
+        match (lean, plain) {
+            (Some(a), Some(b)) => prop_assert!(same_cost(a, b), "lean {a} vs plain {b}"),
+            (a, b) => prop_assert_eq!(a.is_some(), b.is_some(), "feasibility differs"),
+        }
+    }
 
     /// optimize's plans pass the evaluator, the evaluator's cost is the
     /// solver's objective, and no plan is cheaper than the baseline.
