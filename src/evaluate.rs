@@ -384,7 +384,7 @@ pub fn check_requirement(
             for (scenario, &fill) in instance.scenarios.iter().zip(&evaluation.scenario_fill) {
                 if fill < f - TOLERANCE {
                     problems.push(format!(
-                        "scenario {:?}: weighted fill {fill} is below the floor {f}",
+                        "scenario {:?}: weighted fill {fill:.6} is below the floor {f}",
                         scenario.name
                     ));
                 }
@@ -393,7 +393,7 @@ pub fn check_requirement(
         Measure::Expected => {
             if evaluation.expected_fill < f - TOLERANCE {
                 problems.push(format!(
-                    "expected fill {} is below the floor {f}",
+                    "expected fill {:.6} is below the floor {f}",
                     evaluation.expected_fill
                 ));
             }
@@ -407,7 +407,7 @@ pub fn check_requirement(
                     let fill = evaluation.fill[[p, k]];
                     if fill < f - TOLERANCE {
                         problems.push(format!(
-                            "product {:?} in scenario {:?}: fill {fill} is below the floor {f}",
+                            "product {:?} in scenario {:?}: fill {fill:.6} is below the floor {f}",
                             product.name, scenario.name
                         ));
                     }
@@ -422,7 +422,7 @@ pub fn check_requirement(
                 let fill = evaluation.fill[[p, k]];
                 if fill < own.value() - TOLERANCE {
                     problems.push(format!(
-                        "product {:?} in scenario {:?}: fill {fill} is below its own floor {}",
+                        "product {:?} in scenario {:?}: fill {fill:.6} is below its own floor {}",
                         product.name,
                         scenario.name,
                         own.value()

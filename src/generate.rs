@@ -96,15 +96,16 @@
 //! The list of types is then shuffled. Scenario `i` (0-based) is named
 //! `k{i}-{label}` with `i` zero-padded to the digits of K − 1 (at least 2),
 //! e.g. `k03-outage-R1`. Regions are drawn only among those that have at
-//! least one option, so every row matches an option. Durations are whole
-//! periods; every scenario has a probability per period (rounded to 3
-//! significant digits).
+//! least one option, so every row matches an option (a hub drawn "as for a
+//! primary" that has no option falls back to the hub that has). Durations
+//! are whole periods; every scenario has a probability per period (rounded
+//! to 3 significant digits).
 //!
 //! | type | rows | loss | duration | probability | kind |
 //! |---|---|---|---|---|---|
-//! | regional (`outage-REGION`) | one region: a hub with probability 0.5 (as for a primary), `HOME` with 0.15, else an other foreign region (a hub when there is none) | 1 with probability 0.5, else U(0.3, 0.8) | 1…6 | logU(0.005, 0.05) | natural |
+//! | regional (`outage-REGION`) | one region: with u uniform, a hub (drawn as for a primary) when u < 0.5, `HOME` when 0.5 ≤ u < 0.65 (if it has options), else an other foreign region (a hub when there is none) | 1 with probability 0.5, else U(0.3, 0.8) | 1…6 | logU(0.005, 0.05) | natural |
 //! | logistics (`logistics-REGION`) | a foreign region (a hub with probability 0.6, else an other one when there is one) with loss U(0.2, 0.6), plus region `*` (every option) with loss U(0.05, 0.15) | see rows | 1…4 | logU(0.01, 0.05) | logistics |
-//! | geopolitical (`geo-R1-R3…`) | 2 or 3 (uniform) foreign regions: a hub as for a primary, with loss 1 with probability 0.5 else U(0.5, 1), then distinct foreign regions with loss U(0.3, 1); with a single foreign region in use, `HOME` joins with loss U(0.1, 0.3) | see rows | 3…12 | logU(0.001, 0.01) | geopolitical |
+//! | geopolitical (`geo-R1-R3…`) | 2 or 3 (uniform; at most the number of foreign regions in use) foreign regions: a hub as for a primary, with loss 1 with probability 0.5 else U(0.5, 1), then distinct foreign regions with loss U(0.3, 1); with a single foreign region in use, `HOME` joins with loss U(0.1, 0.3) | see rows | 3…12 | logU(0.001, 0.01) | geopolitical |
 //! | supplier (`supplier-PRODUCT-SUPPLIER`) | region `*`, one supplier of one product: the product uniform, its `s0` with probability 0.5, else any of its options uniformly | 1 with probability 0.7, else U(0.3, 0.8) | 1…6 | logU(0.005, 0.03) | natural or logistics (probability 0.5 each) |
 //! | product (`product-PRODUCT`) | region `*`, one product (uniform), every supplier | U(0.3, 0.8) | 2…8 | logU(0.002, 0.02) | geopolitical or logistics (probability 0.5 each) |
 //!

@@ -6,7 +6,10 @@
 //! (TTS unlimited). Otherwise the reserve r_p bridges the gap f·d_p − S for
 //! TTS = r_p / (f·d_p − S) periods. The scenario lasts T_k periods (its time to
 //! recover); a product whose TTS is shorter than T_k falls below the floor
-//! before the disruption ends.
+//! before the disruption ends. A product assembled in-house holds no reserve:
+//! its TTS is 0 if its assembly keeps less than f, unlimited otherwise. With a
+//! BOM, a product's TTS is the shortest of its own and its inputs' (it holds
+//! the floor only while every input does).
 
 use crate::instance::{Instance, ProductId, ScenarioId};
 use crate::plan::Plan;
@@ -34,23 +37,48 @@ impl Survival {
 
 /// TTS for every product and scenario at `floor`, products first.
 pub fn time_to_survive(instance: &Instance, plan: &Plan, floor: f64) -> Vec<Survival> {
+    // own[p][k]: the product's own TTS (its suppliers and reserve, or its
+    // in-house assembly, which has no reserve).
+    let own: Vec<Vec<Option<f64>>> = instance
+        .product_ids()
+        .map(|p| {
+            let product = instance.product(p);
+            let needed = floor * product.demand_per_period;
+            instance
+                .scenarios
+                .iter()
+                .map(|scenario| {
+                    if product.options.is_empty() {
+                        let kept = 1.0 - scenario.assembly_loss(p);
+                        return (kept < floor - 1e-9).then_some(0.0);
+                    }
+                    let surviving: f64 = product
+                        .options
+                        .iter()
+                        .map(|&o| (1.0 - scenario.loss(o)) * plan.capacity_per_period(instance, o))
+                        .sum();
+                    let gap = needed - surviving;
+                    (gap > 1e-9 * product.demand_per_period).then(|| plan.reserve(p) / gap)
+                })
+                .collect()
+        })
+        .collect();
+    let earliest = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
     let mut out = Vec::with_capacity(instance.products.len() * instance.scenarios.len());
     for p in instance.product_ids() {
-        let product = instance.product(p);
-        let needed = floor * product.demand_per_period;
+        let inputs = instance.inputs_of(p);
         for k in instance.scenario_ids() {
-            let scenario = &instance.scenarios[k.0];
-            let surviving: f64 = product
-                .options
+            // With a BOM a product holds the floor only while all its inputs do.
+            let tts = inputs
                 .iter()
-                .map(|&o| (1.0 - scenario.loss(o)) * plan.capacity_per_period(instance, o))
-                .sum();
-            let gap = needed - surviving;
-            let tts = (gap > 1e-9 * product.demand_per_period).then(|| plan.reserve(p) / gap);
+                .fold(own[p.0][k.0], |t, c| earliest(t, own[c.0][k.0]));
             out.push(Survival {
                 product: p,
                 scenario: k,
-                duration_periods: scenario.duration_periods,
+                duration_periods: instance.scenarios[k.0].duration_periods,
                 tts_periods: tts,
             });
         }

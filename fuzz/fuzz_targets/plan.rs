@@ -34,10 +34,10 @@ fn read(
             assert_eq!(plan.reserve_units.len(), instance.products.len());
             for decision in &plan.options {
                 let q = decision.quantity_per_period;
-                assert!(q.is_finite() && q >= 0.0 && q < 1e15, "quantity {q}");
+                assert!((0.0..1e15).contains(&q), "quantity {q}");
             }
             for &r in &plan.reserve_units {
-                assert!(r.is_finite() && r >= 0.0 && r < 1e15, "reserve {r}");
+                assert!((0.0..1e15).contains(&r), "reserve {r}");
             }
         }
         Err(errors) => divopt_fuzz::check_errors(&InputErrors(errors)),

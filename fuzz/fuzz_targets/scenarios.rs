@@ -17,7 +17,11 @@ fn fixed() -> &'static Instance {
 
 fuzz_target!(|data: &[u8]| {
     let files = [("scenarios.csv".to_string(), data.to_vec())];
-    match input::parse(("options.csv", divopt_fuzz::OPTIONS.as_bytes()), &files, None) {
+    match input::parse(
+        ("options.csv", divopt_fuzz::OPTIONS.as_bytes()),
+        &files,
+        None,
+    ) {
         Ok(loaded) => {
             divopt_fuzz::check_instance(&loaded.instance);
             assert!(!loaded.instance.scenarios.is_empty());

@@ -62,7 +62,11 @@ pub fn check_instance(instance: &Instance) {
     for product in &instance.products {
         let demand = product.demand_per_period;
         in_range("demand", demand);
-        assert!(demand > 0.0, "product {:?} has demand {demand}", product.name);
+        assert!(
+            demand > 0.0,
+            "product {:?} has demand {demand}",
+            product.name
+        );
         in_range("weight", product.weight);
         assert!(product.weight >= 0.0);
         for value in [product.holding_cost_per_unit, product.max_reserve_units]
@@ -86,12 +90,18 @@ pub fn check_instance(instance: &Instance) {
         in_range("unit_cost", option.unit_cost);
         in_range("capacity", option.capacity_per_period);
         in_range("fixed_cost", option.fixed_cost_per_period);
-        assert!(option.capacity_per_period / demand <= 1e12, "capacity / demand");
+        assert!(
+            option.capacity_per_period / demand <= 1e12,
+            "capacity / demand"
+        );
         assert!(option.unit_cost * demand < MAX_NUMBER, "unit_cost × demand");
         if let Some(module) = option.module {
             in_range("module_size", module.size_per_period);
             in_range("module_cost", module.cost_per_period);
-            assert!(module.size_per_period / demand <= 1e12, "module_size / demand");
+            assert!(
+                module.size_per_period / demand <= 1e12,
+                "module_size / demand"
+            );
             assert!(option.max_capacity_per_period().is_finite());
         }
         assert!(!option.supplier.is_empty() && !option.region.is_empty());

@@ -60,6 +60,30 @@ pub enum Command {
     /// Early warning without optimization: concentration, single sourcing, shared inputs.
     #[command(after_long_help = EXPOSURE_HELP)]
     Exposure(ExposureArgs),
+    /// Write a realistic random instance (options.csv, scenarios.csv) for benchmarks and trials.
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Products.
+    #[arg(long, value_name = "N")]
+    pub products: usize,
+    /// Sourcing options per product.
+    #[arg(long, value_name = "M")]
+    pub options: usize,
+    /// Regions (one of them is HOME, the planner's own).
+    #[arg(long, value_name = "R", default_value = "8")]
+    pub regions: usize,
+    /// Scenarios.
+    #[arg(long, value_name = "K")]
+    pub scenarios: usize,
+    /// Random seed: the same seed gives the same files.
+    #[arg(long, value_name = "S", default_value = "1")]
+    pub seed: u64,
+    /// Directory for options.csv and scenarios.csv.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 const EXPOSURE_HELP: &str = "\
@@ -435,6 +459,36 @@ pub struct MergeArgs {
     pub plot: Option<PathBuf>,
 }
 
+fn generate_command(args: &GenerateArgs) -> anyhow::Result<u8> {
+    let spec = crate::generate::GeneratorSpec {
+        products: args.products,
+        options_per_product: args.options,
+        regions: args.regions,
+        scenarios: args.scenarios,
+        seed: args.seed,
+    };
+    match crate::generate::generate(&spec) {
+        Ok(generated) => {
+            crate::output::write_all(
+                &args.out,
+                &[
+                    ("options.csv", generated.options_csv),
+                    ("scenarios.csv", generated.scenarios_csv),
+                ],
+            )?;
+            eprintln!(
+                "wrote options.csv and scenarios.csv to {}",
+                args.out.display()
+            );
+            Ok(exit::SOLVED)
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            Ok(exit::BAD_INPUT)
+        }
+    }
+}
+
 /// Writes the model to a temporary file beside `path` (same extension, which
 /// tells HiGHS the format), then renames it into place.
 fn write_model_atomically(
@@ -584,6 +638,7 @@ pub fn main() -> ExitCode {
         Command::Evaluate(args) => evaluate::evaluate_command(args),
         Command::Chokepoints(args) => evaluate::chokepoints_command(args),
         Command::Exposure(args) => evaluate::exposure_command(args),
+        Command::Generate(args) => generate_command(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

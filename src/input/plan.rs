@@ -118,14 +118,17 @@ pub fn read_plan(
                 .iter()
                 .map(|&o| instance.option(o).supplier.clone())
                 .collect();
+            let known = if suppliers.is_empty() {
+                "it has none (it is assembled in-house: leave it out of the plan)".to_string()
+            } else {
+                format!("its suppliers are: {}", list(&suppliers, MAX_NAMED))
+            };
             errors.push(cells.error(
                 "supplier",
                 format!(
-                    "supplier {} is not an option of product {} in the options file; its \
-                     suppliers are: {}",
+                    "supplier {} is not an option of product {} in the options file; {known}",
                     show(&supplier),
                     show(&product),
-                    list(&suppliers, MAX_NAMED)
                 ),
             ));
             continue;

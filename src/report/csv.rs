@@ -146,7 +146,10 @@ pub fn scenarios_csv(instance: &Instance, evaluation: &Evaluation) -> String {
         ],
         instance.scenario_ids().map(|k: ScenarioId| {
             let scenario = &instance.scenarios[k.0];
-            let worst = evaluation.worst_product_in(instance, k);
+            // A scenario in which every product is at full fill has no worst product.
+            let worst = evaluation
+                .worst_product_in(instance, k)
+                .filter(|p| evaluation.fill[[p.0, k.0]] < 1.0);
             vec![
                 scenario.name.clone(),
                 scenario.kind.clone(),
