@@ -79,9 +79,9 @@ impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;
         match (self.row, &self.column) {
-            (Some(row), Some(column)) => write!(f, ": row {row}, column {column:?}")?,
+            (Some(row), Some(column)) => write!(f, ": row {row}, column {}", show(column))?,
             (Some(row), None) => write!(f, ": row {row}")?,
-            (None, Some(column)) => write!(f, ": column {column:?}")?,
+            (None, Some(column)) => write!(f, ": column {}", show(column))?,
             (None, None) => {}
         }
         write!(f, ": {}", self.message)
@@ -122,3 +122,32 @@ impl fmt::Display for InputErrors {
 }
 
 impl std::error::Error for InputErrors {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_text_is_cut_in_messages() {
+        assert_eq!(show("12 t"), "\"12 t\"");
+        let long = "é".repeat(1000);
+        let shown = show(&long);
+        assert!(shown.starts_with("\"éé") && shown.ends_with("... (1000 characters)"));
+        assert!(shown.chars().count() < 80);
+        let names: Vec<String> = (0..30).map(|i| format!("c{i}")).collect();
+        assert_eq!(list(&names[..3], 20), "c0, c1, c2");
+        assert!(list(&names, 20).ends_with("c19 and 10 more"));
+    }
+
+    #[test]
+    fn errors_show_file_row_and_column_and_are_capped() {
+        let error = InputError::at("o.csv", 3, Some("x".repeat(500)), "bad");
+        let text = error.to_string();
+        assert!(text.starts_with("o.csv: row 3, column \"xxx"), "{text}");
+        assert!(text.len() < 100, "{text}");
+        let errors = InputErrors(vec![InputError::file("o.csv", "bad"); MAX_LISTED + 3]);
+        let text = errors.to_string();
+        assert_eq!(text.lines().count(), MAX_LISTED + 1);
+        assert!(text.ends_with("... and 3 more problems"));
+    }
+}

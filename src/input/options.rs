@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::error::InputError;
+use super::error::{show, InputError};
 use super::table::{keep, keep_all, Cells, Table, MAX_NUMBER};
 use crate::instance::{
     Floor, ModuleSpec, OptionId, Product, ProductId, ProductPolicy, SourcingOption,
@@ -285,8 +285,9 @@ pub fn read_options(table: &Table) -> Result<OptionsInput, Vec<InputError>> {
                     errors.push(cells.error(
                         column,
                         format!(
-                            "{here} disagrees with {there} on row {first_row} for product {product:?}; \
-                             product-level values must be the same on every row of a product"
+                            "{here} disagrees with {there} on row {first_row} for product {}; \
+                             product-level values must be the same on every row of a product",
+                            show(&product)
                         ),
                     ));
                 }
@@ -317,8 +318,10 @@ pub fn read_options(table: &Table) -> Result<OptionsInput, Vec<InputError>> {
             errors.push(cells.error(
                 "supplier",
                 format!(
-                    "supplier {supplier:?} appears twice for product {product:?} (rows {first_row} and {}); \
+                    "supplier {} appears twice for product {} (rows {first_row} and {}); \
                      give each site its own supplier id",
+                    show(&supplier),
+                    show(&product),
                     row.line
                 ),
             ));

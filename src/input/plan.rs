@@ -136,7 +136,13 @@ pub fn read_plan(
         if let Some(first) = seen.insert(o, row.line) {
             errors.push(cells.error(
                 "supplier",
-                format!("product {product:?}, supplier {supplier:?} appears twice (rows {first} and {})", row.line),
+                format!(
+                    "product {}, supplier {} appears twice (rows {first} and {}); keep one row \
+                     per option",
+                    show(&product),
+                    show(&supplier),
+                    row.line
+                ),
             ));
             continue;
         }
@@ -151,8 +157,9 @@ pub fn read_plan(
                 Some((first, first_row)) if first != reserve => errors.push(cells.error(
                     "reserve",
                     format!(
-                        "{reserve} disagrees with {first} on row {first_row} for product {product:?}; \
-                         the reserve is product-level"
+                        "{reserve} disagrees with {first} on row {first_row} for product {}; \
+                         the reserve is product-level: give the same value on every row",
+                        show(&product)
                     ),
                 )),
                 Some(_) => {}

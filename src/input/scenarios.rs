@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::error::InputError;
+use super::error::{show, InputError};
 use super::table::{keep, Cells, Table};
 use crate::instance::{OptionId, Product, ProductId, Scenario, SourcingOption};
 
@@ -111,8 +111,12 @@ pub fn read_scenarios(
         };
         if !options.iter().any(|o| rule.matches(o, products)) && !rule.names_assembly(products) {
             warnings.push(format!(
-                "{}: row {}: matches no option (region {:?}, supplier {:?}, product {:?}); check the spelling",
-                table.file, row.line, rule.region, rule.supplier, rule.product
+                "{}: row {}: matches no option (region {}, supplier {}, product {}); check the spelling",
+                table.file,
+                row.line,
+                show(&rule.region),
+                show(&rule.supplier),
+                show(&rule.product)
             ));
         }
         match drafts.get_mut(&name) {
@@ -135,9 +139,10 @@ pub fn read_scenarios(
                     errors.push(cells.error(
                         "duration",
                         format!(
-                            "{duration} differs from {} on row {first} of scenario {name:?}; \
+                            "{duration} differs from {} on row {first} of scenario {}; \
                              all rows of a scenario share one duration",
-                            draft.duration
+                            draft.duration,
+                            show(&name)
                         ),
                     ));
                 }
@@ -145,15 +150,20 @@ pub fn read_scenarios(
                     errors.push(cells.error(
                         "probability",
                         format!(
-                            "differs from row {first} of scenario {name:?}; all rows of a scenario \
-                             share one probability (give it on every row, or on none)"
+                            "differs from row {first} of scenario {}; all rows of a scenario \
+                             share one probability (give it on every row, or on none)",
+                            show(&name)
                         ),
                     ));
                 }
                 if !kind.is_empty() && !draft.kind.is_empty() && kind != draft.kind {
                     errors.push(cells.error(
                         "kind",
-                        format!("{kind:?} differs from {:?} on row {first}", draft.kind),
+                        format!(
+                            "{} differs from {} on row {first}; a scenario has one kind",
+                            show(&kind),
+                            show(&draft.kind)
+                        ),
                     ));
                 }
                 if draft.kind.is_empty() {

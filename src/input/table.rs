@@ -361,11 +361,18 @@ fn header_name(cell: &str) -> String {
     name
 }
 
-/// Whether `header` is probably a misspelling of `name`: equal without
-/// underscores, or at most two edits apart.
+/// Whether `header` is probably `name` misspelt or with a unit added: equal
+/// without underscores, at most two edits apart, or `name` and a suffix
+/// (`unit_cost_(usd)`, `demand_per_month`).
 fn similar(header: &str, name: &str) -> bool {
     let plain = |s: &str| s.replace('_', "");
     if plain(header) == plain(name) {
+        return true;
+    }
+    if header
+        .strip_prefix(name)
+        .is_some_and(|rest| rest.starts_with(['_', '(', '[']))
+    {
         return true;
     }
     let (a, b): (Vec<char>, Vec<char>) = (header.chars().collect(), name.chars().collect());
@@ -1265,6 +1272,14 @@ mod tests {
             .message
             .contains("rename column \"regions\" to region"));
         assert!(errors[2].message.contains("add a column named capacity"));
+        let table = Table::parse("t.csv", b"Unit Cost (USD),Demand per month\n1,2\n").unwrap();
+        let errors = table.require(&["unit_cost", "demand"]);
+        assert!(errors[0]
+            .message
+            .contains("rename column \"unit_cost_(usd)\" to unit_cost"));
+        assert!(errors[1]
+            .message
+            .contains("rename column \"demand_per_month\" to demand"));
         let table = Table::parse("t.csv", b"product|supplier\nx|a\n").unwrap();
         let errors = table.require(&["product"]);
         assert!(

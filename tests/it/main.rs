@@ -7,5 +7,6 @@ mod brute_force;
 mod chains;
 mod cli;
 mod properties;
+mod robustness;
 mod support;
 mod sweep;
