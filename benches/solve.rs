@@ -40,13 +40,16 @@ fn semis(c: &mut Criterion) {
         group.bench_function(format!("solve/{floor}"), |b| {
             b.iter(|| solve(black_box(&instance), requirement, &settings).expect("solves"))
         });
-        let plan = solve(&instance, requirement, &settings)
+        // 0.99 is out of reach on the example (EUV lithography caps it):
+        // there is no plan to evaluate, and `whole` measures the diagnosis.
+        if let Some(plan) = solve(&instance, requirement, &settings)
             .expect("solves")
             .plan
-            .expect("a plan at this floor");
-        group.bench_function(format!("evaluate/{floor}"), |b| {
-            b.iter(|| evaluate(black_box(&instance), black_box(&plan)))
-        });
+        {
+            group.bench_function(format!("evaluate/{floor}"), |b| {
+                b.iter(|| evaluate(black_box(&instance), black_box(&plan)))
+            });
+        }
         group.bench_function(format!("whole/{floor}"), |b| {
             b.iter(|| optimize(black_box(&instance), requirement, &settings).expect("solves"))
         });

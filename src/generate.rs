@@ -774,8 +774,7 @@ mod tests {
     use std::time::Instant;
 
     use super::*;
-    use crate::attainable::attainable;
-    use crate::formulation::{formulate, Requirement};
+    use crate::formulation::Requirement;
     use crate::input::{parse, Loaded};
     use crate::instance::{Floor, Instance, Measure};
     use crate::optimize::optimize;
