@@ -368,13 +368,17 @@ fn build(
             .map(|p: ProductId| instance.product(p).weight * phi(p, k))
             .sum()
     };
-    if let Some(floor) = floor {
-        // (5) with F in place of f.
-        let big_f = floor.var;
+    // The right-hand side of (5): the floor f, or the variable F of the budget
+    // variant. With f = 0 or no weighted product the rows hold for any plan.
+    let floor_rhs: Option<Expression> = match floor {
+        Some(column) => Some(column.var.into()),
+        None => (total_weight > 0.0 && f > 0.0).then(|| f.into()),
+    };
+    if let Some(rhs) = floor_rhs {
         match requirement.measure {
             Measure::Worst => {
                 for k in instance.scenario_ids() {
-                    constraints.push(weighted_fill(k).geq(total_weight * big_f));
+                    constraints.push(weighted_fill(k).geq(total_weight * rhs.clone()));
                 }
             }
             Measure::Expected => {
@@ -383,35 +387,21 @@ fn build(
                     .scenario_ids()
                     .map(|k| pi[k.0] * weighted_fill(k))
                     .sum();
-                constraints.push(expected.geq(total_weight * big_f));
+                constraints.push(expected.geq(total_weight * rhs));
             }
+            // A fixed f is a lower bound on φ (above); F needs rows.
             Measure::Each => {
-                for p in instance
-                    .product_ids()
-                    .filter(|&p| instance.product(p).weight > 0.0)
-                {
-                    for k in instance.scenario_ids() {
-                        constraints.push(phi(p, k).geq(big_f));
+                if let Some(big_f) = floor {
+                    for p in instance
+                        .product_ids()
+                        .filter(|&p| instance.product(p).weight > 0.0)
+                    {
+                        for k in instance.scenario_ids() {
+                            constraints.push(phi(p, k).geq(big_f.var));
+                        }
                     }
                 }
             }
-        }
-    } else if total_weight > 0.0 && f > 0.0 {
-        match requirement.measure {
-            Measure::Worst => {
-                for k in instance.scenario_ids() {
-                    constraints.push(weighted_fill(k).geq(f * total_weight));
-                }
-            }
-            Measure::Expected => {
-                let pi = instance.scenario_weights();
-                let expected: Expression = instance
-                    .scenario_ids()
-                    .map(|k| pi[k.0] * weighted_fill(k))
-                    .sum();
-                constraints.push(expected.geq(f * total_weight));
-            }
-            Measure::Each => {} // lower bounds on φ, above
         }
     }
 

@@ -139,13 +139,7 @@ pub fn solve_formulation(
         size,
         ..
     } = formulation;
-    let mut problem = variables.minimise(objective).using(highs);
-    for constraint in constraints {
-        problem.add_constraint(constraint);
-    }
-    let mut model = problem
-        .try_into_inner()
-        .map_err(|e| SolverError(e.to_string()))?;
+    let mut model = to_highs(variables, objective, constraints)?;
     set_option(&mut model, "mip_rel_gap", settings.relative_gap)?;
     if let Some(limit) = settings.time_limit_seconds {
         set_option(&mut model, "time_limit", limit)?;
@@ -329,13 +323,7 @@ pub fn write_model(
         constraints,
         ..
     } = formulate(instance, requirement);
-    let mut problem = variables.minimise(objective).using(highs);
-    for constraint in constraints {
-        problem.add_constraint(constraint);
-    }
-    let mut model = problem
-        .try_into_inner()
-        .map_err(|e| SolverError(e.to_string()))?;
+    let mut model = to_highs(variables, objective, constraints)?;
     let name = std::ffi::CString::new(path.as_os_str().as_encoded_bytes())
         .map_err(|_| SolverError(format!("{}: not a usable file name", path.display())))?;
     // SAFETY: a live HiGHS object and a NUL-terminated path.
@@ -358,6 +346,21 @@ fn clean(value: f64, scale: f64) -> f64 {
     } else {
         crate::report::rounded(value)
     }
+}
+
+/// The HiGHS model of a minimization (quiet: HiGHS prints nothing unless asked).
+fn to_highs(
+    variables: good_lp::ProblemVariables,
+    objective: good_lp::Expression,
+    constraints: Vec<good_lp::Constraint>,
+) -> Result<highs::Model, SolverError> {
+    let mut problem = variables.minimise(objective).using(highs);
+    for constraint in constraints {
+        problem.add_constraint(constraint);
+    }
+    problem
+        .try_into_inner()
+        .map_err(|e| SolverError(e.to_string()))
 }
 
 fn set_option<V: highs::HighsOptionValue>(

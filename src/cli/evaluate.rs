@@ -6,15 +6,6 @@ use crate::formulation::Requirement;
 use crate::report;
 
 pub fn evaluate_command(args: &EvaluateArgs) -> anyhow::Result<u8> {
-    if let Some(hist) = &args.hist {
-        if crate::sweep::plot::Format::from_path(hist).is_none() {
-            eprintln!(
-                "error: --hist {}: the chart must end in .svg or .png",
-                hist.display()
-            );
-            return Ok(exit::BAD_INPUT);
-        }
-    }
     let instance = match args.instance.load() {
         Ok(instance) => instance,
         Err(code) => return Ok(code),
@@ -99,7 +90,8 @@ pub fn evaluate_command(args: &EvaluateArgs) -> anyhow::Result<u8> {
             crate::montecarlo::products_csv(&instance, &result).into_bytes(),
         ));
         if let Some(hist) = &args.hist {
-            let format = crate::sweep::plot::Format::from_path(hist).expect("checked above");
+            let format =
+                crate::sweep::plot::Format::from_path(hist).expect("checked by the parser");
             let chart = crate::montecarlo::histogram_chart(&result, args.floor.value(), format)
                 .map_err(|e| anyhow::anyhow!("cannot draw the histogram: {e}"))?;
             crate::output::write_file(hist, &chart)?;
@@ -153,11 +145,7 @@ pub fn exposure_command(args: &super::ExposureArgs) -> anyhow::Result<u8> {
             }
             loaded.instance
         }
-        Err(errors) => {
-            eprintln!("error: {} problem(s) in the input:", errors.0.len());
-            eprintln!("{errors}");
-            return Ok(exit::BAD_INPUT);
-        }
+        Err(errors) => return Ok(super::input_failed(&errors)),
     };
     let rows = crate::exposure::exposures(&instance);
     if let Some(out) = &args.out {

@@ -193,7 +193,7 @@ pub struct EvaluateArgs {
     pub horizon: u64,
 
     /// Monte Carlo histogram of period fills (.svg or .png).
-    #[arg(long, value_name = "FILE", requires = "sample")]
+    #[arg(long, value_name = "FILE", requires = "sample", value_parser = chart_path)]
     pub hist: Option<PathBuf>,
 }
 
@@ -267,6 +267,22 @@ pub(crate) fn positive(text: &str) -> Result<f64, String> {
     }
 }
 
+/// Prints every input problem; the exit code for bad input.
+pub(crate) fn input_failed(errors: &input::InputErrors) -> u8 {
+    eprintln!("error: {} problem(s) in the input:", errors.0.len());
+    eprintln!("{errors}");
+    exit::BAD_INPUT
+}
+
+/// A chart file: .svg or .png.
+pub(crate) fn chart_path(text: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    match crate::sweep::plot::Format::from_path(&path) {
+        Some(_) => Ok(path),
+        None => Err(format!("{text}: the chart must end in .svg or .png")),
+    }
+}
+
 pub(crate) fn share(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
@@ -329,11 +345,7 @@ impl InstanceArgs {
                 }
                 Ok(loaded.instance)
             }
-            Err(errors) => {
-                eprintln!("error: {} problem(s) in the input:", errors.0.len());
-                eprintln!("{errors}");
-                Err(exit::BAD_INPUT)
-            }
+            Err(errors) => Err(input_failed(&errors)),
         }
     }
 }
@@ -427,7 +439,7 @@ pub struct SweepArgs {
     pub out: Option<PathBuf>,
 
     /// Draw the frontier chart (.svg or .png).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_parser = chart_path)]
     pub plot: Option<PathBuf>,
 
     /// Skip the points already finished in OUT.journal (or in OUT).
@@ -455,7 +467,7 @@ pub struct MergeArgs {
     pub out: PathBuf,
 
     /// Draw the merged frontier chart (.svg or .png).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_parser = chart_path)]
     pub plot: Option<PathBuf>,
 }
 

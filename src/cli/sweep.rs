@@ -89,8 +89,7 @@ fn journal_path(out: &Path) -> PathBuf {
 }
 
 fn write_plot(path: &Path, rows: &[FrontierRow]) -> anyhow::Result<()> {
-    let format = Format::from_path(path)
-        .ok_or_else(|| anyhow::anyhow!("{}: the chart must end in .svg or .png", path.display()))?;
+    let format = Format::from_path(path).expect("checked by the parser");
     let bytes =
         plot::render(rows, format).map_err(|e| anyhow::anyhow!("cannot draw the chart: {e}"))?;
     crate::output::write_file(path, &bytes)?;
@@ -124,15 +123,6 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<u8> {
             return Ok(exit::BAD_INPUT);
         }
     };
-    if let Some(plot) = &args.plot {
-        if Format::from_path(plot).is_none() {
-            eprintln!(
-                "error: --plot {}: the chart must end in .svg or .png",
-                plot.display()
-            );
-            return Ok(exit::BAD_INPUT);
-        }
-    }
     let scenario_sets = if args.scenarios.is_empty() {
         vec![ScenarioSet::RegionalOutages {
             duration_periods: args.duration.unwrap_or(3.0),
@@ -184,11 +174,7 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<u8> {
     reporter.finish();
     let result = match result {
         Ok(result) => result,
-        Err(sweeping::SweepError::Input(errors)) => {
-            eprintln!("error: {} problem(s) in the input:", errors.0.len());
-            eprintln!("{errors}");
-            return Ok(exit::BAD_INPUT);
-        }
+        Err(sweeping::SweepError::Input(errors)) => return Ok(super::input_failed(&errors)),
         Err(other) => return Err(other.into()),
     };
     for warning in &result.warnings {
@@ -219,15 +205,6 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<u8> {
 }
 
 pub fn merge_command(args: &MergeArgs) -> anyhow::Result<u8> {
-    if let Some(plot) = &args.plot {
-        if Format::from_path(plot).is_none() {
-            eprintln!(
-                "error: --plot {}: the chart must end in .svg or .png",
-                plot.display()
-            );
-            return Ok(exit::BAD_INPUT);
-        }
-    }
     let mut rows = Vec::new();
     for file in &args.files {
         let bytes = match std::fs::read(file) {
