@@ -262,7 +262,10 @@ impl From<MeasureArg> for Measure {
 
 pub(crate) fn positive(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        Ok(v) if v.is_finite() && v > 0.0 => {
+            input::table::check_size(v)?;
+            Ok(v)
+        }
         _ => Err(format!("{text:?} is not a number > 0")),
     }
 }
@@ -383,8 +386,9 @@ pub struct SolveArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
-    /// Also write the exact model handed to HiGHS (.lp or .mps), e.g. to try other solvers.
-    #[arg(long, value_name = "FILE")]
+    /// Also write the exact model handed to HiGHS for --floor (.lp or .mps), e.g. to try
+    /// other solvers.
+    #[arg(long, value_name = "FILE", conflicts_with = "budget")]
     pub write_model: Option<PathBuf>,
 
     /// Print the summary and the plan as JSON on stdout instead of the text summary.

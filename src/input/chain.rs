@@ -148,6 +148,18 @@ pub fn assemble(
     for (p, product) in input.products.iter_mut().enumerate() {
         product.demand_per_period = requirement[p];
         let (file, line, column) = &origin[p];
+        if let Err(message) = super::table::check_size(requirement[p]) {
+            errors.push(InputError::at(
+                file,
+                *line,
+                Some(column.to_string()),
+                format!(
+                    "product {:?}: its requirement through the BOM is {message}",
+                    product.name
+                ),
+            ));
+            continue;
+        }
         if requirement[p] <= 0.0 {
             errors.push(InputError::at(
                 file,

@@ -50,9 +50,12 @@ pub fn load_plan(path: &Path, instance: &Instance) -> Result<plan::PlanInput, In
         (path.to_path_buf(), None)
     };
     let plan_bytes = read_file(&plan_path)?;
-    let plan_table = Table::parse(&plan_path.display().to_string(), &plan_bytes)?;
+    let plan_table = Table::parse_lenient(&plan_path.display().to_string(), &plan_bytes)?;
     let products_table = match &products_path {
-        Some(p) => Some(Table::parse(&p.display().to_string(), &read_file(p)?)?),
+        Some(p) => Some(Table::parse_lenient(
+            &p.display().to_string(),
+            &read_file(p)?,
+        )?),
         None => None,
     };
     Ok(plan::read_plan(
@@ -116,7 +119,7 @@ pub fn parse_with_bom(
     default_duration: Option<f64>,
     bom_file: Option<(&str, &[u8])>,
 ) -> Result<Loaded, InputErrors> {
-    let table = Table::parse(options_file.0, options_file.1)?;
+    let table = Table::parse_lenient(options_file.0, options_file.1)?;
     let options = options::read_options(&table)?;
     let bom = match bom_file {
         Some((name, bytes)) => Some(bom::read_bom(&Table::parse(name, bytes)?)?),
@@ -134,7 +137,7 @@ pub fn parse_with_bom(
     let mut origins: Vec<(String, u64)> = Vec::new();
     let mut errors = Vec::new();
     for (name, bytes) in scenario_files {
-        let read = Table::parse(name, bytes).and_then(|table| {
+        let read = Table::parse_lenient(name, bytes).and_then(|table| {
             scenarios::read_scenarios(&table, &options.products, &options.options)
         });
         match read {
