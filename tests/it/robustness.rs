@@ -142,3 +142,53 @@ fn outputs_are_identical_across_thread_counts() {
         );
     }
 }
+
+/// SIGTERM while HiGHS works on a model that needs seconds: exit 130 and no
+/// output file, not even a temporary one.
+#[test]
+fn sigterm_during_a_solve_writes_nothing() {
+    let dir = TempDir::new().unwrap();
+    divopt()
+        .args([
+            "generate",
+            "--products",
+            "300",
+            "--options",
+            "8",
+            "--scenarios",
+            "40",
+            "--seed",
+            "3",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let out = dir.path().join("plan");
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("divopt"))
+        .args(["solve", "--floor", "0.95", "--gap", "0"])
+        .arg(dir.path().join("options.csv"))
+        .arg("--scenarios")
+        .arg(dir.path().join("scenarios.csv"))
+        .arg("--out")
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    // SAFETY: signalling our own child process.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        !out.exists(),
+        "an interrupted solve created {}",
+        out.display()
+    );
+}
