@@ -212,7 +212,13 @@ Files written by --out DIR (each atomically: nothing is half-written):
                  min_fill, solve_seconds, ...
   links.csv      (with --bom) product, scenario, fill, capped_by, capped_by_fill
 
-The model is written out in models/core.md; input columns are described in README.md.";
+Options CSV columns: product, supplier, region, demand, unit_cost, capacity (required);
+fixed_cost, weight, holding_cost (blank: cannot be stockpiled), max_reserve, floor, local,
+module_size, module_cost, max_modules, min_local_share, max_region_share (optional).
+Scenarios CSV columns: scenario, region (* = any), duration (required); supplier, product
+(blank = any), loss (default 1), probability (per period), kind (optional).
+
+The model is written out in models/core.md; every column is described in README.md.";
 
 const SWEEP_HELP: &str = "\
 One row per (input, scenario set, measure, floor), in that order, with columns: input, scenarios, \
