@@ -1,0 +1,162 @@
+//! `divopt solve` and `divopt generate`.
+
+use super::{exit, print_stdout, GenerateArgs, SolveArgs};
+use crate::formulation::Requirement;
+use crate::optimize::{max_floor_within_budget, optimize};
+use crate::report;
+use crate::solve::{Settings, Status};
+
+pub fn solve_command(args: &SolveArgs) -> anyhow::Result<u8> {
+    let instance = match args.instance.load() {
+        Ok(instance) => instance,
+        Err(code) => return Ok(code),
+    };
+    let instance = &instance;
+    let settings = Settings {
+        relative_gap: args.gap,
+        time_limit_seconds: args.time_limit,
+        threads: args.threads,
+        verbose: args.verbose,
+    };
+    if let Some(path) = &args.write_model {
+        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !matches!(extension, "lp" | "mps") {
+            eprintln!(
+                "error: --write-model {}: the file must end in .lp or .mps",
+                path.display()
+            );
+            return Ok(exit::BAD_INPUT);
+        }
+        let requirement = Requirement::new(args.floor, args.measure.into());
+        write_model_atomically(instance, requirement, path)?;
+        eprintln!("wrote {}", path.display());
+    }
+    let (solution, budget_line) = match args.budget {
+        None => (
+            optimize(
+                instance,
+                Requirement::new(args.floor, args.measure.into()),
+                &settings,
+            )?,
+            None,
+        ),
+        Some(budget) => {
+            let answer = max_floor_within_budget(instance, args.measure.into(), budget, &settings)?;
+            let line = match answer.floor {
+                Some(floor) => format!(
+                    "Budget {}: the highest {} floor it buys is {}; the cheapest plan reaching it:\n",
+                    report::num(budget),
+                    args.measure.name(),
+                    report::num(floor)
+                ),
+                None => format!(
+                    "Budget {}: below the cost of the cheapest plan that meets the products' own floors \
+                     and policy rules{}.\n",
+                    report::num(budget),
+                    answer
+                        .solution
+                        .baseline
+                        .as_ref()
+                        .map_or_else(String::new, |b| format!(
+                            " (the cheapest sourcing alone costs {})",
+                            report::num(b.evaluation.costs.total())
+                        ))
+                ),
+            };
+            (answer.solution, Some(line))
+        }
+    };
+    let mut summary = report::json::Summary::new(instance, &solution);
+    summary.budget = args.budget;
+    let plan = solution.best.as_ref().map(|b| &b.plan);
+
+    if let (Some(dir), Some(best)) = (&args.out, &solution.best) {
+        let baseline = solution.baseline.as_ref().map(|b| &b.plan);
+        let mut files = vec![
+            ("plan.csv", report::csv::plan_csv(instance, &best.plan)),
+            (
+                "products.csv",
+                report::csv::products_csv(instance, &best.plan, &best.evaluation, baseline),
+            ),
+            (
+                "scenarios.csv",
+                report::csv::scenarios_csv(instance, &best.evaluation),
+            ),
+            ("summary.json", report::json::summary_json(&summary)),
+        ];
+        if !instance.bom.is_empty() {
+            files.push((
+                "links.csv",
+                report::csv::links_csv(instance, &best.evaluation),
+            ));
+        }
+        crate::output::write_all(dir, &files)?;
+        let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
+        eprintln!("wrote {} to {}", names.join(", "), dir.display());
+    } else if let Some(dir) = &args.out {
+        eprintln!("no plan, so nothing was written to {}", dir.display());
+    }
+
+    let text = if args.json {
+        report::json::document_json(instance, &summary, plan)
+    } else {
+        budget_line.unwrap_or_default() + &report::text::summary_text(instance, &solution, &summary)
+    };
+    print_stdout(&text)?;
+    Ok(match solution.status {
+        Status::Optimal | Status::TimeLimit => exit::SOLVED,
+        Status::Infeasible => exit::INFEASIBLE,
+        Status::NoPlanInTime => exit::NO_PLAN_IN_TIME,
+    })
+}
+
+pub fn generate_command(args: &GenerateArgs) -> anyhow::Result<u8> {
+    let spec = crate::generate::GeneratorSpec {
+        products: args.products,
+        options_per_product: args.options,
+        regions: args.regions,
+        scenarios: args.scenarios,
+        seed: args.seed,
+    };
+    match crate::generate::generate(&spec) {
+        Ok(generated) => {
+            crate::output::write_all(
+                &args.out,
+                &[
+                    ("options.csv", generated.options_csv),
+                    ("scenarios.csv", generated.scenarios_csv),
+                ],
+            )?;
+            eprintln!(
+                "wrote options.csv and scenarios.csv to {}",
+                args.out.display()
+            );
+            Ok(exit::SOLVED)
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            Ok(exit::BAD_INPUT)
+        }
+    }
+}
+
+/// Writes the model to a temporary file beside `path` (same extension, which
+/// tells HiGHS the format), then renames it into place.
+fn write_model_atomically(
+    instance: &crate::instance::Instance,
+    requirement: Requirement,
+    path: &std::path::Path,
+) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => std::path::Path::new("."),
+    };
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("lp");
+    let temp = tempfile::Builder::new()
+        .prefix(".model.")
+        .suffix(&format!(".{extension}"))
+        .tempfile_in(dir)?;
+    crate::solve::write_model(instance, requirement, temp.path())?;
+    temp.persist(path)?;
+    Ok(())
+}
