@@ -648,8 +648,6 @@ pub fn products_csv(instance: &Instance, result: &MonteCarloResult) -> String {
     )
 }
 
-const SIZE: (u32, u32) = (1000, 640);
-
 fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     result: &MonteCarloResult,
@@ -782,31 +780,16 @@ pub fn histogram_chart(
     floor: f64,
     format: Format,
 ) -> Result<Vec<u8>, String> {
-    crate::sweep::plot::register_font();
-    match format {
-        Format::Svg => {
-            let mut text = String::new();
-            {
-                let root = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
-                draw(&root, result, floor)?;
-            }
-            Ok(text.into_bytes())
-        }
-        Format::Png => {
-            let mut pixels = vec![0u8; (SIZE.0 * SIZE.1 * 3) as usize];
-            {
-                let root = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
-                draw(&root, result, floor)?;
-            }
-            let image = image::RgbImage::from_raw(SIZE.0, SIZE.1, pixels)
-                .ok_or("the pixel buffer does not match the chart size")?;
-            let mut png = Vec::new();
-            image
-                .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-                .map_err(|e| e.to_string())?;
-            Ok(png)
+    struct Histogram<'a>(&'a MonteCarloResult, f64);
+    impl crate::sweep::plot::Chart for Histogram<'_> {
+        fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>
+        where
+            DB::ErrorType: 'static,
+        {
+            draw(root, self.0, self.1)
         }
     }
+    crate::sweep::plot::render_chart(&Histogram(result, floor), format)
 }
 
 #[cfg(test)]

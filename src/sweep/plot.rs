@@ -168,15 +168,22 @@ where
     Ok(())
 }
 
-/// Renders the chart of `rows` in `format`.
-pub fn render(rows: &[FrontierRow], format: Format) -> Result<Vec<u8>, String> {
+/// A chart that can draw itself on any plotters backend.
+pub trait Chart {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>
+    where
+        DB::ErrorType: 'static;
+}
+
+/// Renders `chart` at 1000×640 as SVG text or PNG bytes, with the bundled font.
+pub fn render_chart(chart: &impl Chart, format: Format) -> Result<Vec<u8>, String> {
     register_font();
     match format {
         Format::Svg => {
             let mut text = String::new();
             {
                 let root = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
-                draw(&root, rows)?;
+                chart.draw(&root)?;
             }
             Ok(text.into_bytes())
         }
@@ -184,7 +191,7 @@ pub fn render(rows: &[FrontierRow], format: Format) -> Result<Vec<u8>, String> {
             let mut pixels = vec![0u8; (SIZE.0 * SIZE.1 * 3) as usize];
             {
                 let root = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
-                draw(&root, rows)?;
+                chart.draw(&root)?;
             }
             let image = image::RgbImage::from_raw(SIZE.0, SIZE.1, pixels)
                 .ok_or("the pixel buffer does not match the chart size")?;
@@ -195,4 +202,20 @@ pub fn render(rows: &[FrontierRow], format: Format) -> Result<Vec<u8>, String> {
             Ok(png)
         }
     }
+}
+
+struct Frontier<'a>(&'a [FrontierRow]);
+
+impl Chart for Frontier<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>
+    where
+        DB::ErrorType: 'static,
+    {
+        draw(root, self.0)
+    }
+}
+
+/// Renders the frontier chart of `rows` in `format`.
+pub fn render(rows: &[FrontierRow], format: Format) -> Result<Vec<u8>, String> {
+    render_chart(&Frontier(rows), format)
 }
