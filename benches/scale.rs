@@ -1,6 +1,10 @@
 //! Scale benchmark: generated instances of sizes S, M, L and XL, timed step by
-//! step (parse, model build, HiGHS solve, evaluation, whole run) for the lean
-//! and the plain model, at floors 0.9 and 0.95, with peak memory.
+//! step (parse, model build, HiGHS solve, evaluation, whole run) with peak
+//! memory, for the `worst` measure at floors 0.9 and 0.95 and the `each`
+//! measure at 0.3 (SCALE_MEASURES=worst,each picks). Models (SCALE_MODELS,
+//! default all): the lean, plain and raw formulations handed whole to HiGHS,
+//! and `Blocks`, the lean model solved product by product (only where
+//! nothing couples products: `each`).
 //!
 //! Each size runs in its own process so that peak memory (VmHWM) belongs to
 //! that size alone:
@@ -15,6 +19,7 @@
 
 use std::time::Instant;
 
+use divopt::decompose;
 use divopt::evaluate::evaluate;
 use divopt::formulation::{formulate_shaped, Requirement, Shape};
 use divopt::generate::{generate, GeneratorSpec};
@@ -72,7 +77,24 @@ fn seconds(start: Instant) -> f64 {
     start.elapsed().as_secs_f64()
 }
 
-fn run(size: &Size, time_limit: f64) {
+/// What a row times: a formulation handed whole to HiGHS, or the lean model
+/// solved product by product.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Model {
+    Whole(Shape),
+    Blocks,
+}
+
+impl Model {
+    fn name(self) -> String {
+        match self {
+            Model::Whole(shape) => format!("{shape:?}"),
+            Model::Blocks => "Blocks".to_string(),
+        }
+    }
+}
+
+fn run(size: &Size, time_limit: f64, models: &[Model], measures: &[Measure]) {
     let spec = GeneratorSpec {
         products: size.products,
         options_per_product: size.options,
@@ -93,22 +115,38 @@ fn run(size: &Size, time_limit: f64) {
     .expect("generated instances are valid")
     .instance;
     let parse = seconds(started);
-    for floor in [0.9, 0.95] {
-        let requirement = Requirement::new(Floor::new(floor).expect("a floor"), Measure::Worst);
-        for shape in [Shape::Lean, Shape::Plain] {
-            let whole = Instant::now();
-            let built = Instant::now();
-            let formulation = formulate_shaped(&instance, requirement, shape);
-            let size_info = formulation.size;
-            let build = seconds(built);
+    let cases = [
+        (0.9, Measure::Worst),
+        (0.95, Measure::Worst),
+        (0.3, Measure::Each),
+    ];
+    for (floor, measure) in cases.into_iter().filter(|(_, m)| measures.contains(m)) {
+        let requirement = Requirement::new(Floor::new(floor).expect("a floor"), measure);
+        for &model in models {
+            if model == Model::Blocks && !decompose::separable(&instance, requirement) {
+                continue;
+            }
             let settings = Settings {
                 relative_gap: size.relative_gap,
                 time_limit_seconds: Some(time_limit),
-                threads: None,
-                verbose: false,
+                ..Settings::default()
             };
-            let outcome =
-                solve_formulation(&instance, formulation, &settings, None).expect("HiGHS runs");
+            let whole = Instant::now();
+            let (outcome, build) = match model {
+                Model::Whole(shape) => {
+                    let built = Instant::now();
+                    let formulation = formulate_shaped(&instance, requirement, shape);
+                    let build = seconds(built);
+                    let outcome = solve_formulation(&instance, formulation, &settings, None);
+                    (outcome, format!("{build:.3}"))
+                }
+                // Blocks are built inside the parallel solve.
+                Model::Blocks => (
+                    decompose::solve(&instance, requirement, &settings, None),
+                    "(in solve)".to_string(),
+                ),
+            };
+            let outcome = outcome.expect("HiGHS runs");
             let evaluated = Instant::now();
             let cost = outcome
                 .plan
@@ -117,19 +155,25 @@ fn run(size: &Size, time_limit: f64) {
             let evaluate_seconds = seconds(evaluated);
             let total = parse + seconds(whole);
             println!(
-                "| {} | {} | {:?} | {}×{} | {} | {:.3} | {:.3} | {:.2} | {:.4} | {:.2} | {} | {} | {} |",
+                "| {} | {} | {} | {}×{} | {} | {:.3} | {} | {:.2} | {:.4} | {:.2} | {} | {} | {} |",
                 size.name,
-                floor,
-                shape,
-                size_info.variables,
-                size_info.constraints,
+                if measure == Measure::Each {
+                    format!("{floor} each")
+                } else {
+                    floor.to_string()
+                },
+                model.name(),
+                outcome.size.variables,
+                outcome.size.constraints,
                 outcome.status.name(),
                 parse,
                 build,
                 outcome.seconds,
                 evaluate_seconds,
                 total,
-                outcome.gap.map_or_else(|| "-".to_string(), |g| format!("{:.2e}", g)),
+                outcome
+                    .gap
+                    .map_or_else(|| "-".to_string(), |g| format!("{:.2e}", g)),
                 cost.map_or_else(|| "-".to_string(), |c| format!("{c:.1}")),
                 peak_mib().map_or_else(|| "-".to_string(), |m| format!("{m:.0}")),
             );
@@ -142,6 +186,28 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(120.0);
+    // SCALE_MODELS=Lean,Plain,Raw,Blocks (default: all four).
+    let models: Vec<Model> = std::env::var("SCALE_MODELS")
+        .unwrap_or_else(|_| "Lean,Plain,Raw,Blocks".to_string())
+        .split(',')
+        .map(|name| match name.trim() {
+            "Lean" => Model::Whole(Shape::Lean),
+            "Plain" => Model::Whole(Shape::Plain),
+            "Raw" => Model::Whole(Shape::Raw),
+            "Blocks" => Model::Blocks,
+            other => panic!("SCALE_MODELS: unknown model {other:?} (Lean, Plain, Raw or Blocks)"),
+        })
+        .collect();
+    // SCALE_MEASURES=worst,each (default: both).
+    let measures: Vec<Measure> = std::env::var("SCALE_MEASURES")
+        .unwrap_or_else(|_| "worst,each".to_string())
+        .split(',')
+        .map(|name| match name.trim() {
+            "worst" => Measure::Worst,
+            "each" => Measure::Each,
+            other => panic!("SCALE_MEASURES: unknown measure {other:?} (worst or each)"),
+        })
+        .collect();
     let wanted: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))
@@ -158,7 +224,7 @@ fn main() {
             wanted.iter().any(|w| w == size.name)
         };
         if run_it {
-            run(size, time_limit);
+            run(size, time_limit, &models, &measures);
         }
     }
 }

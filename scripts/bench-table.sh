@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Prints the scale benchmark as one markdown table: each size in its own
-# process (so peak memory is that size's), lean and plain model, floors 0.9
-# and 0.95. Usage: scripts/bench-table.sh [SIZES...] (default: S M L XL).
+# process (so peak memory is that size's), floors 0.9 and 0.95, the lean,
+# plain and raw models and the lean one solved product by product
+# (SCALE_MODELS=Lean,Plain,Raw,Blocks and SCALE_MEASURES=worst,each pick). Usage:
+# scripts/bench-table.sh [SIZES...] (default: S M L XL).
 # SCALE_TIME_LIMIT (seconds per solve, default 120) bounds the large sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."

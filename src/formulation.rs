@@ -6,6 +6,8 @@
 //! (models/core.md, "Scaled form"): ξ_o = x_o / d_p, ρ_p = r_p / d_p and
 //! φ_{p,k} = s_{p,k} / (d_p T_k).
 
+use std::collections::HashMap;
+
 use good_lp::{variable, Constraint, Expression, ProblemVariables, Variable, VariableDefinition};
 
 use crate::instance::{Floor, Instance, Measure, OptionId, ProductId, ScenarioId};
@@ -46,6 +48,22 @@ impl Requirement {
 pub struct Column {
     pub var: Variable,
     pub index: usize,
+    /// The column's value is `unit` times the scaled quantity of
+    /// models/core.md (ξ, ρ or φ): 1 in the scaled shapes, d_p for x_o and
+    /// r_p and d_p T_k for s_{p,k} in [`Shape::Raw`].
+    pub unit: f64,
+}
+
+impl Column {
+    /// The scaled quantity (ξ, ρ, φ, y or m) as an expression.
+    pub fn scaled(&self) -> Expression {
+        self.times(1.0)
+    }
+
+    /// `factor` times the scaled quantity.
+    pub fn times(&self, factor: f64) -> Expression {
+        (factor / self.unit) * self.var
+    }
 }
 
 /// The variables of one option.
@@ -78,7 +96,8 @@ pub struct Formulation {
     /// ρ_p = r_p / d_p, reserve in periods of demand (only stockpilable products).
     pub reserve: Vec<Option<Column>>,
     /// φ_{p,k}, indexed `[product][scenario]`; `None` where the lean model
-    /// fixes φ = 1 (the scenario touches neither the product nor its inputs).
+    /// has no φ: the scenario touches neither the product nor its inputs
+    /// (φ = 1), or nothing in the model bounds the product's fill from below.
     pub fill: Vec<Vec<Option<Column>>>,
     /// F, the floor as a variable (only in the budget variant).
     pub floor: Option<Column>,
@@ -92,11 +111,18 @@ struct Builder {
 
 impl Builder {
     fn add(&mut self, definition: VariableDefinition) -> Column {
+        self.add_in_units(definition, 1.0)
+    }
+
+    /// A column whose value is `unit` times the scaled quantity (the
+    /// definition's bounds are already in those units).
+    fn add_in_units(&mut self, definition: VariableDefinition, unit: f64) -> Column {
         let index = self.variables.len();
         self.size.variables += 1;
         Column {
             var: self.variables.add(definition),
             index,
+            unit,
         }
     }
 }
@@ -117,11 +143,17 @@ pub fn product_regions(instance: &Instance, p: ProductId) -> Vec<&str> {
 /// smaller and tighter (models/core.md, "The lean model").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
-    /// Every (product, scenario) pair gets φ and row (4); raw coefficients.
+    /// The model as first written (models/core.md, "Constraints"): physical
+    /// units (x_o, r_p, s_{p,k} in units), every (product, scenario) pair,
+    /// raw coefficients. The "before" of the benchmarks.
+    Raw,
+    /// [`Shape::Raw`] in the scaled form (ξ, ρ, φ): every pair, uncapped
+    /// coefficients.
     Plain,
-    /// No φ or row (4) for pairs a scenario leaves untouched (φ = 1), and
-    /// capacity coefficients capped at 1 (one option never counts for more
-    /// than the whole demand).
+    /// No φ or row (4) for pairs a scenario leaves untouched (φ = 1) or for
+    /// products whose fill nothing bounds from below; one φ for scenarios
+    /// with the same row (4); capacity coefficients capped at 1 (one option
+    /// never counts for more than the whole demand).
     Lean,
 }
 
@@ -161,6 +193,51 @@ fn touched_pairs(instance: &Instance) -> Vec<Vec<bool>> {
         .collect()
 }
 
+/// The coefficients of y_o and m_o in rows (2) and (4) for an option keeping
+/// the share `survive` of its capacity: survive · cap_o / d_p and
+/// survive · u_o / d_p. The lean model caps each at 1 (valid because φ ≤ 1
+/// and ξ ≤ 1: a term that reaches 1 alone already allows the whole demand).
+fn capacity_coefficients(
+    instance: &Instance,
+    o: OptionId,
+    survive: f64,
+    shape: Shape,
+) -> (f64, Option<f64>) {
+    let option = instance.option(o);
+    let d = instance.product(option.product).demand_per_period;
+    let coefficient = |c: f64| match shape {
+        Shape::Lean => c.min(1.0),
+        Shape::Plain | Shape::Raw => c,
+    };
+    (
+        coefficient(survive * option.capacity_per_period / d),
+        option
+            .module
+            .map(|spec| coefficient(survive * spec.size_per_period / d)),
+    )
+}
+
+/// What row (4) of product p in scenario k depends on, exactly: the lean
+/// coefficients of every option and of the reserve. Two scenarios with the
+/// same pattern bound φ_{p,k} by the same expression, so (φ only ever helps
+/// rows 5, 6 and 9) one variable serves both. Only for products with
+/// suppliers and no inputs; an input's fill enters through row (9) instead.
+fn row_pattern(instance: &Instance, p: ProductId, k: ScenarioId) -> Vec<u64> {
+    let product = instance.product(p);
+    let scenario = &instance.scenarios[k.0];
+    let mut pattern = Vec::with_capacity(2 * product.options.len() + 1);
+    for &o in &product.options {
+        let (per_use, per_module) =
+            capacity_coefficients(instance, o, 1.0 - scenario.loss(o), Shape::Lean);
+        pattern.push(per_use.to_bits());
+        pattern.extend(per_module.map(f64::to_bits));
+    }
+    if product.holding_cost_per_unit.is_some() {
+        pattern.push((1.0 / scenario.duration_periods).to_bits());
+    }
+    pattern
+}
+
 /// The budget variant (models/core.md, "The inverse question"): maximize
 /// the floor F that `measure` reaches while the cost per period stays within
 /// `budget`. Products' own floors still apply.
@@ -180,10 +257,10 @@ fn build(
     shape: Shape,
 ) -> Formulation {
     let lean = shape == Shape::Lean;
-    // In the plain model a coefficient stays as it is; in the lean one it is
-    // capped at 1 (valid because φ ≤ 1 and ξ ≤ 1: a term that reaches 1
-    // alone already allows the whole demand).
-    let coefficient = |c: f64| if lean { c.min(1.0) } else { c };
+    // In the raw shape the columns count units and rows keep their physical
+    // scale: row (1) × d_p, row (4) × d_p T_k, and so on.
+    let physical = shape == Shape::Raw;
+    let in_units = |scale: f64| if physical { scale } else { 1.0 };
     let touched = if lean {
         touched_pairs(instance)
     } else {
@@ -209,7 +286,11 @@ fn build(
             let d = instance.product(o.product).demand_per_period;
             let used = b.add(variable().binary());
             b.size.binaries += 1;
-            let share = b.add(variable().clamp(0.0, (o.max_capacity_per_period() / d).min(1.0)));
+            let unit = in_units(d);
+            let share = b.add_in_units(
+                variable().clamp(0.0, unit * (o.max_capacity_per_period() / d).min(1.0)),
+                unit,
+            );
             let modules = o.module.map(|m| {
                 b.size.integers += 1;
                 b.add(variable().integer().clamp(0.0, f64::from(m.max_modules)))
@@ -232,7 +313,8 @@ fn build(
                 let cap = p.max_reserve_units.map_or(longest_scenario, |r| {
                     (r / p.demand_per_period).min(longest_scenario)
                 });
-                b.add(variable().clamp(0.0, cap))
+                let unit = in_units(p.demand_per_period);
+                b.add_in_units(variable().clamp(0.0, unit * cap), unit)
             })
         })
         .collect();
@@ -252,56 +334,83 @@ fn build(
                     lower = lower.max(own.value());
                 }
             }
+            // A fill that nothing bounds from below (no lower bound, no measure
+            // row, no BOM) is free to be 0: the lean model leaves it out.
+            let in_measure_rows = p.weight > 0.0
+                && (budget.is_some() || (f > 0.0 && requirement.measure != Measure::Each));
+            let needed = !lean || !instance.bom.is_empty() || lower > 0.0 || in_measure_rows;
+            // Scenarios that give the product the same row (4) share one φ
+            // (lean model, products with suppliers and no inputs).
+            let p = ProductId(i);
+            let p_demand = instance.product(p).demand_per_period;
+            let mergeable =
+                lean && !instance.product(p).options.is_empty() && instance.inputs_of(p).is_empty();
+            let mut shared: HashMap<Vec<u64>, Column> = HashMap::new();
             (0..instance.scenarios.len())
-                .map(|k| touched[i][k].then(|| b.add(variable().clamp(lower, 1.0))))
+                .map(|k| {
+                    if !touched[i][k] || !needed {
+                        return None;
+                    }
+                    let pattern = mergeable.then(|| row_pattern(instance, p, ScenarioId(k)));
+                    if let Some(column) = pattern.as_ref().and_then(|q| shared.get(q)) {
+                        return Some(*column);
+                    }
+                    let unit = in_units(p_demand * instance.scenarios[k].duration_periods);
+                    let column = b.add_in_units(variable().clamp(unit * lower, unit), unit);
+                    if let Some(pattern) = pattern {
+                        shared.insert(pattern, column);
+                    }
+                    Some(column)
+                })
                 .collect()
         })
         .collect();
     // φ_{p,k} as an expression: the variable, or 1 where it is fixed.
     let phi = |p: ProductId, k: ScenarioId| -> Expression {
         match fill[p.0][k.0] {
-            Some(column) => column.var.into(),
+            Some(column) => column.scaled(),
             None => 1.0.into(),
         }
     };
 
     let mut constraints = Vec::new();
     // survive · Cap_o / d_p = survive ((cap_o / d_p) y_o + (u_o / d_p) m_o)
-    let scaled_capacity = |o: OptionId, survive: f64| -> Expression {
-        let option = instance.option(o);
-        let d = instance.product(option.product).demand_per_period;
+    // (times `scale`, the row's physical scale in the raw shape)
+    let scaled_capacity = |o: OptionId, survive: f64, scale: f64| -> Expression {
         let columns = &options[o.0];
-        let mut capacity: Expression =
-            coefficient(survive * option.capacity_per_period / d) * columns.used.var;
-        if let (Some(spec), Some(m)) = (option.module, columns.modules) {
-            capacity += coefficient(survive * spec.size_per_period / d) * m.var;
+        let (per_use, per_module) = capacity_coefficients(instance, o, survive, shape);
+        let mut capacity: Expression = (scale * per_use) * columns.used.var;
+        if let (Some(per_module), Some(m)) = (per_module, columns.modules) {
+            capacity += (scale * per_module) * m.var;
         }
         capacity
     };
+    // A φ shared by several scenarios gets its row (4) once.
+    let mut bounded = vec![false; b.size.variables];
 
     for p in instance.product_ids() {
         let product = instance.product(p);
+        // Row scales in the raw shape: d_p, and d_p T_k for scenario rows.
+        let demand = in_units(product.demand_per_period);
+        let over = |k: ScenarioId| demand * in_units(instance.scenarios[k.0].duration_periods);
         if product.options.is_empty() {
             // Assembled in-house: (4') φ_{p,k} ≤ 1 − b_{k,p}; nothing to source.
             for k in instance.scenario_ids() {
                 let lost = instance.scenarios[k.0].assembly_loss(p);
                 if let (true, Some(column)) = (lost > 0.0, fill[p.0][k.0]) {
-                    constraints.push(Expression::from(column.var).leq(1.0 - lost));
+                    constraints.push(column.times(over(k)).leq(over(k) * (1.0 - lost)));
                 }
             }
             continue;
         }
+        let share = |o: OptionId| options[o.0].share.times(demand);
         // (1) Σ_o ξ_o = 1
-        let bought: Expression = product
-            .options
-            .iter()
-            .map(|&o| options[o.0].share.var)
-            .sum();
-        constraints.push(good_lp::constraint::eq(bought, 1.0));
+        let bought: Expression = product.options.iter().map(|&o| share(o)).sum();
+        constraints.push(good_lp::constraint::eq(bought, demand));
         for &o in &product.options {
             let columns = &options[o.0];
             // (2) ξ_o ≤ Cap_o / d_p
-            constraints.push(Expression::from(columns.share.var).leq(scaled_capacity(o, 1.0)));
+            constraints.push(share(o).leq(scaled_capacity(o, 1.0, demand)));
             // (3) m_o ≤ M_o y_o
             if let (Some(spec), Some(m)) = (instance.option(o).module, columns.modules) {
                 constraints.push(
@@ -315,9 +424,9 @@ fn build(
                 .options
                 .iter()
                 .filter(|&&o| instance.option(o).local)
-                .map(|&o| options[o.0].share.var)
+                .map(|&o| share(o))
                 .sum();
-            constraints.push(local.geq(min_local));
+            constraints.push(local.geq(demand * min_local));
         }
         // (8) Σ_{o in region r} ξ_o ≤ S_p for every region r of the product
         if let Some(max_share) = product.policy.max_region_share {
@@ -326,9 +435,9 @@ fn build(
                     .options
                     .iter()
                     .filter(|&&o| instance.option(o).region == region)
-                    .map(|&o| options[o.0].share.var)
+                    .map(|&o| share(o))
                     .sum();
-                constraints.push(from_region.leq(max_share));
+                constraints.push(from_region.leq(demand * max_share));
             }
         }
         // (4) φ_{p,k} ≤ Σ_o (1 − a_{k,o}) Cap_o / d_p + ρ_p / T_k
@@ -336,16 +445,19 @@ fn build(
             let Some(column) = fill[p.0][k.0] else {
                 continue; // untouched: φ = 1, nothing to bound
             };
+            if std::mem::replace(&mut bounded[column.index], true) {
+                continue; // the same row as an earlier scenario's
+            }
             let scenario = &instance.scenarios[k.0];
             let mut served: Expression = product
                 .options
                 .iter()
-                .map(|&o| scaled_capacity(o, 1.0 - scenario.loss(o)))
+                .map(|&o| scaled_capacity(o, 1.0 - scenario.loss(o), over(k)))
                 .sum();
             if let Some(rho) = reserve[p.0] {
-                served += (1.0 / scenario.duration_periods) * rho.var;
+                served += rho.times(over(k) / scenario.duration_periods);
             }
-            constraints.push(Expression::from(column.var).leq(served));
+            constraints.push(column.times(over(k)).leq(served));
         }
     }
 
@@ -354,7 +466,7 @@ fn build(
         for k in instance.scenario_ids() {
             // With the child's φ fixed at 1 the row is void.
             if let (Some(parent), Some(_)) = (fill[edge.parent.0][k.0], fill[edge.child.0][k.0]) {
-                constraints.push(Expression::from(parent.var).leq(phi(edge.child, k)));
+                constraints.push(parent.scaled().leq(phi(edge.child, k)));
             }
         }
     }
@@ -409,7 +521,7 @@ fn build(
     let mut objective = Expression::with_capacity(3 * options.len() + reserve.len());
     for (option, columns) in instance.options.iter().zip(&options) {
         let d = instance.product(option.product).demand_per_period;
-        objective += (option.unit_cost * d) * columns.share.var;
+        objective += columns.share.times(option.unit_cost * d);
         objective += option.fixed_cost_per_period * columns.used.var;
         if let (Some(spec), Some(m)) = (option.module, columns.modules) {
             objective += spec.cost_per_period * m.var;
@@ -417,7 +529,7 @@ fn build(
     }
     for (product, rho) in instance.products.iter().zip(&reserve) {
         if let (Some(h), Some(rho)) = (product.holding_cost_per_unit, rho) {
-            objective += (h * product.demand_per_period) * rho.var;
+            objective += rho.times(h * product.demand_per_period);
         }
     }
 

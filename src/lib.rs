@@ -11,6 +11,7 @@
 pub mod attainable;
 pub mod chokepoints;
 pub mod cli;
+pub mod decompose;
 pub mod evaluate;
 pub mod exposure;
 pub mod formulation;

@@ -65,7 +65,11 @@ fn solve_checked(
     settings: &Settings,
     start: Option<&Plan>,
 ) -> Result<Checked, OptimizeError> {
-    let outcome = solve_formulation(instance, formulate(instance, requirement), settings, start)?;
+    let outcome = if crate::decompose::separable(instance, requirement) {
+        crate::decompose::solve(instance, requirement, settings, start)?
+    } else {
+        solve_formulation(instance, formulate(instance, requirement), settings, start)?
+    };
     let checked = match outcome.plan {
         None => None,
         Some(plan) => {

@@ -21,6 +21,11 @@ pub struct Settings {
     pub threads: Option<u32>,
     /// Show HiGHS's log on stderr.
     pub verbose: bool,
+    /// Run HiGHS's feasibility-jump heuristic before the first LP. It finds
+    /// a first plan on large models (at XL the only one within 120 s), but
+    /// took over half the time of the small per-product models, which turn
+    /// it off.
+    pub feasibility_jump: bool,
 }
 
 impl Default for Settings {
@@ -30,6 +35,7 @@ impl Default for Settings {
             time_limit_seconds: None,
             threads: None,
             verbose: false,
+            feasibility_jump: true,
         }
     }
 }
@@ -99,7 +105,8 @@ fn start_columns(instance: &Instance, formulation: &Formulation, plan: &Plan) ->
             .product(instance.options[o].product)
             .demand_per_period;
         columns[option_columns.used.index] = f64::from(u8::from(decision.selected));
-        columns[option_columns.share.index] = decision.quantity_per_period / demand;
+        columns[option_columns.share.index] =
+            option_columns.share.unit * decision.quantity_per_period / demand;
         if let Some(m) = option_columns.modules {
             columns[m.index] = f64::from(decision.modules);
         }
@@ -107,14 +114,14 @@ fn start_columns(instance: &Instance, formulation: &Formulation, plan: &Plan) ->
     for (p, rho) in formulation.reserve.iter().enumerate() {
         if let Some(rho) = rho {
             let demand = instance.products[p].demand_per_period;
-            columns[rho.index] = plan.reserve_units[p] / demand;
+            columns[rho.index] = rho.unit * plan.reserve_units[p] / demand;
         }
     }
     let evaluation = crate::evaluate::evaluate(instance, plan);
     for (p, fills) in formulation.fill.iter().enumerate() {
         for (k, phi) in fills.iter().enumerate() {
             if let Some(phi) = phi {
-                columns[phi.index] = evaluation.fill[[p, k]];
+                columns[phi.index] = phi.unit * evaluation.fill[[p, k]];
             }
         }
     }
@@ -141,6 +148,11 @@ pub fn solve_formulation(
     } = formulation;
     let mut model = to_highs(variables, objective, constraints)?;
     set_option(&mut model, "mip_rel_gap", settings.relative_gap)?;
+    set_option(
+        &mut model,
+        "mip_heuristic_run_feasibility_jump",
+        settings.feasibility_jump,
+    )?;
     if let Some(limit) = settings.time_limit_seconds {
         set_option(&mut model, "time_limit", limit)?;
     }
@@ -249,7 +261,10 @@ pub fn solve_formulation(
                 let selected = value(columns.used.index) > 0.5;
                 OptionDecision {
                     selected,
-                    quantity_per_period: clean(demand * value(columns.share.index), demand),
+                    quantity_per_period: clean(
+                        demand * value(columns.share.index) / columns.share.unit,
+                        demand,
+                    ),
                     modules: columns
                         .modules
                         .map_or(0, |m| value(m.index).round().max(0.0) as u32),
@@ -262,7 +277,9 @@ pub fn solve_formulation(
             .zip(&reserve)
             .map(|(product, rho)| {
                 let demand = product.demand_per_period;
-                rho.map_or(0.0, |rho| clean(demand * value(rho.index), demand))
+                rho.map_or(0.0, |rho| {
+                    clean(demand * value(rho.index) / rho.unit, demand)
+                })
             })
             .collect(),
     };

@@ -5,6 +5,7 @@
 //! Every plan a solve returns is judged by the independent evaluator.
 
 use divopt::attainable::attainable;
+use divopt::decompose;
 use divopt::formulation::{formulate_shaped, Requirement, Shape};
 use divopt::instance::{Instance, Measure, OptionId};
 use divopt::optimize::optimize;
@@ -52,10 +53,12 @@ fn floor_value() -> impl Strategy<Value = f64> {
 proptest! {
     #![proptest_config(proptest_config(64))]
 
-    /// The lean model (no φ for untouched pairs, capped coefficients) has the
-    /// plain model's optimum, and its plans pass the evaluator.
+    /// The lean model (no φ for untouched pairs, one φ for scenarios with the
+    /// same row (4), capped coefficients) has the optimum of the plain model
+    /// and of the raw one (physical units), and all their plans pass the
+    /// evaluator.
     #[test]
-    fn lean_and_plain_models_have_the_same_optimum(
+    fn lean_plain_and_raw_models_have_the_same_optimum(
         instance in any_instance(),
         measure in measure(),
         f in floor_value(),
@@ -69,10 +72,36 @@ proptest! {
                 plan_cost(&instance, &plan)
             })
         };
-        let (lean, plain) = (solve_shaped(Shape::Lean), solve_shaped(Shape::Plain));
-        match (lean, plain) {
-            (Some(a), Some(b)) => prop_assert!(same_cost(a, b), "lean {a} vs plain {b}"),
-            (a, b) => prop_assert_eq!(a.is_some(), b.is_some(), "feasibility differs"),
+        let lean = solve_shaped(Shape::Lean);
+        for shape in [Shape::Plain, Shape::Raw] {
+            match (lean, solve_shaped(shape)) {
+                (Some(a), Some(b)) => prop_assert!(same_cost(a, b), "lean {a} vs {shape:?} {b}"),
+                (a, b) => prop_assert_eq!(a.is_some(), b.is_some(), "feasibility differs from {:?}", shape),
+            }
+        }
+    }
+
+    /// When nothing couples the products (the `each` measure, or floor 0
+    /// under any measure), solving them one by one gives the whole model's
+    /// status and optimum, and the joined plan passes the evaluator.
+    #[test]
+    fn products_solved_one_by_one_match_the_whole_model(
+        instance in any_instance(),
+        measure in measure(),
+        f in floor_value(),
+    ) {
+        let f = if measure == Measure::Each { f } else { 0.0 };
+        let requirement = requirement(f, measure);
+        prop_assert!(decompose::separable(&instance, requirement));
+        let whole = solve_formulation(&instance, formulate_shaped(&instance, requirement, Shape::Lean), &exact(), None)
+            .expect("HiGHS runs");
+        let parts = decompose::solve(&instance, requirement, &exact(), None).expect("HiGHS runs");
+        prop_assert_eq!(whole.status, parts.status);
+        if let (Some(a), Some(plan)) = (whole.objective, parts.plan) {
+            assert_plan_ok(&instance, &plan, requirement);
+            let cost = plan_cost(&instance, &plan);
+            prop_assert!(same_cost(a, cost), "whole {} vs one by one {}", a, cost);
+            prop_assert!(same_cost(cost, parts.objective.expect("a plan has a cost")));
         }
     }
 
@@ -263,4 +292,53 @@ fn a_copied_option_is_used_when_it_pays() {
     extended.scenarios[0].losses.retain(|&(o, _)| o == a);
     let with_copy = optimum(&extended, req).expect("feasible");
     approx::assert_relative_eq!(with_copy, 12.0, max_relative = 1e-6);
+}
+
+/// Scenarios that give a product the same row (4) share one φ in the lean
+/// model; a different duration matters only when the product can be
+/// stockpiled. The three shapes agree on the optimum (computed by hand).
+#[test]
+fn scenarios_with_the_same_row_share_one_fill_variable() {
+    use crate::support::Builder;
+    let mut b = Builder::new();
+    let chip = b.product("chip", 100.0, 1.0);
+    let hub = b.option(chip, "hub", "R1", 10.0, 100.0, 0.0);
+    let spare = b.option(chip, "spare", "R2", 12.0, 100.0, 50.0);
+    b.scenario("quake", 2.0, None, &[(hub, 1.0)])
+        .scenario("embargo", 6.0, None, &[(hub, 1.0)])
+        .scenario("strike", 2.0, None, &[(spare, 1.0)]);
+    let instance = b.build();
+    let req = crate::support::requirement(0.9, Measure::Worst);
+    let fills = |shape| {
+        let formulation = formulate_shaped(&instance, req, shape);
+        let mut columns: Vec<usize> = formulation.fill[0]
+            .iter()
+            .flatten()
+            .map(|c| c.index)
+            .collect();
+        columns.dedup();
+        columns.len()
+    };
+    // quake and embargo cut the same supplier and the chip cannot be stored.
+    assert_eq!(fills(Shape::Lean), 2);
+    assert_eq!(fills(Shape::Plain), 3);
+    // With stock, the duration enters row (4): no sharing.
+    let mut b2 = b;
+    b2.stockpile(chip, 0.5, None);
+    let stored = b2.build();
+    let formulation = formulate_shaped(&stored, req, Shape::Lean);
+    assert_eq!(formulation.fill[0].iter().flatten().count(), 3);
+    // The cheapest plan qualifies the spare: 100 × 10 + 50 = 1050 per period.
+    for shape in [Shape::Lean, Shape::Plain, Shape::Raw] {
+        let outcome = solve_formulation(
+            &instance,
+            formulate_shaped(&instance, req, shape),
+            &exact(),
+            None,
+        )
+        .expect("HiGHS runs");
+        let plan = outcome.plan.expect("feasible");
+        assert_plan_ok(&instance, &plan, req);
+        approx::assert_relative_eq!(plan_cost(&instance, &plan), 1050.0, max_relative = 1e-9);
+    }
 }

@@ -1,0 +1,207 @@
+//! Products solved one at a time, in parallel, when nothing couples them.
+//!
+//! Products share rows only through the measure rows (5) of `worst` and
+//! `expected` and through the bill of materials (row 9). Without a BOM and
+//! without (5) rows (the `each` measure, a floor of 0, or no weighted
+//! product: e.g. the baseline), the model is one independent block per
+//! product, so its optimum is the sum of the blocks' optima. Each block is a
+//! small model of one product's options and the scenarios that touch it
+//! (models/core.md, "Decomposition (products one at a time)").
+
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::formulation::{formulate, ModelSize, Requirement};
+use crate::instance::{Instance, Measure, OptionId, ProductId, Scenario};
+use crate::plan::Plan;
+use crate::solve::{solve_formulation, Outcome, Settings, SolverError, Status};
+
+/// Whether `requirement` leaves the products of `instance` independent.
+pub fn separable(instance: &Instance, requirement: Requirement) -> bool {
+    let no_measure_rows = requirement.floor.value() == 0.0 || instance.total_weight() == 0.0;
+    instance.bom.is_empty() && (requirement.measure == Measure::Each || no_measure_rows)
+}
+
+/// One block per product: the product (its own weight, floor and policy),
+/// its options renumbered from 0, and the scenarios that touch them, in
+/// input order, with their losses renumbered. Built in one pass over the
+/// scenarios' losses.
+pub fn blocks(instance: &Instance) -> Vec<Instance> {
+    // Position of each option within its product.
+    let mut position = vec![0; instance.options.len()];
+    for product in &instance.products {
+        for (i, &o) in product.options.iter().enumerate() {
+            position[o.0] = i;
+        }
+    }
+    let mut blocks: Vec<Instance> = instance
+        .products
+        .iter()
+        .map(|product| Instance {
+            products: vec![crate::instance::Product {
+                options: (0..product.options.len()).map(OptionId).collect(),
+                ..product.clone()
+            }],
+            options: product
+                .options
+                .iter()
+                .map(|&o| crate::instance::SourcingOption {
+                    product: ProductId(0),
+                    ..instance.option(o).clone()
+                })
+                .collect(),
+            scenarios: Vec::new(),
+            bom: Vec::new(),
+        })
+        .collect();
+    // added[p]: the last scenario added to block p.
+    let mut added = vec![usize::MAX; instance.products.len()];
+    for (k, scenario) in instance.scenarios.iter().enumerate() {
+        // Losses are sorted by option, so each product's come out sorted.
+        for &(o, loss) in &scenario.losses {
+            let p = instance.option(o).product.0;
+            let scenarios = &mut blocks[p].scenarios;
+            if std::mem::replace(&mut added[p], k) != k {
+                scenarios.push(Scenario {
+                    losses: Vec::new(),
+                    assembly_losses: Vec::new(),
+                    ..scenario.clone()
+                });
+            }
+            let own = scenarios.last_mut().expect("pushed above");
+            own.losses.push((OptionId(position[o.0]), loss));
+        }
+    }
+    blocks
+}
+
+/// Solves `instance` block by block (call only when [`separable`]): each
+/// block with one HiGHS thread, as many blocks at once as `settings.threads`
+/// (default: the machine's cores), all within the time limit. The plans are
+/// joined; the gap is the blocks' combined gap, Σ (cost − bound) / Σ cost.
+/// A block that ends without a plan (time limit) leaves the whole without one.
+pub fn solve(
+    instance: &Instance,
+    requirement: Requirement,
+    settings: &Settings,
+    start: Option<&Plan>,
+) -> Result<Outcome, SolverError> {
+    let started = Instant::now();
+    let deadline = settings.time_limit_seconds.map(|limit| (started, limit));
+    let blocks = blocks(instance);
+    if settings.verbose {
+        eprintln!(
+            "divopt: nothing couples the {} products here; solving them one at a time \
+             (HiGHS logs of the blocks are not shown)",
+            blocks.len()
+        );
+    }
+    // HiGHS fixes a thread's worker count the first time it solves there,
+    // so the blocks (one HiGHS thread each) run on threads of their own.
+    let workers = settings.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |n| n as usize,
+    );
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .build()
+        .map_err(|e| SolverError(format!("cannot start {workers} worker threads: {e}")))?;
+    let outcomes: Vec<Outcome> = pool.install(|| {
+        blocks
+            .par_iter()
+            .enumerate()
+            .map(|(p, block)| {
+                let block_settings = Settings {
+                    threads: Some(1),
+                    verbose: false,
+                    feasibility_jump: false,
+                    time_limit_seconds: deadline
+                        .map(|(at, limit)| (limit - at.elapsed().as_secs_f64()).max(0.0)),
+                    ..*settings
+                };
+                let block_start = start.map(|plan| block_plan(instance, ProductId(p), plan));
+                solve_formulation(
+                    block,
+                    formulate(block, requirement),
+                    &block_settings,
+                    block_start.as_ref(),
+                )
+            })
+            .collect::<Result<_, _>>()
+    })?;
+
+    let mut size = ModelSize::default();
+    for outcome in &outcomes {
+        size.variables += outcome.size.variables;
+        size.binaries += outcome.size.binaries;
+        size.integers += outcome.size.integers;
+        size.constraints += outcome.size.constraints;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let worst_status = [Status::Infeasible, Status::NoPlanInTime, Status::TimeLimit]
+        .into_iter()
+        .find(|&status| outcomes.iter().any(|o| o.status == status));
+    if let Some(status @ (Status::Infeasible | Status::NoPlanInTime)) = worst_status {
+        return Ok(Outcome {
+            status,
+            plan: None,
+            objective: None,
+            gap: None,
+            seconds,
+            size,
+        });
+    }
+
+    let mut plan = Plan {
+        options: Vec::with_capacity(instance.options.len()),
+        reserve_units: Vec::with_capacity(instance.products.len()),
+    };
+    let (mut objective, mut slack) = (0.0, 0.0);
+    for outcome in outcomes {
+        let block_plan = outcome.plan.expect("a feasible block has a plan");
+        plan.options.extend(block_plan.options);
+        plan.reserve_units.extend(block_plan.reserve_units);
+        let cost = outcome.objective.unwrap_or(0.0);
+        objective += cost;
+        slack += outcome.gap.unwrap_or(0.0) * cost.abs();
+    }
+    // Blocks list options product by product; the instance lists them in
+    // input order. Put each decision back at its option's id.
+    let mut by_id = vec![None; instance.options.len()];
+    let mut decisions = plan.options.into_iter();
+    for product in &instance.products {
+        for &o in &product.options {
+            by_id[o.0] = decisions.next();
+        }
+    }
+    plan.options = by_id
+        .into_iter()
+        .map(|d| d.expect("every option belongs to one product"))
+        .collect();
+    Ok(Outcome {
+        status: worst_status.unwrap_or(Status::Optimal),
+        plan: Some(plan),
+        objective: Some(objective),
+        gap: Some(if objective.abs() > 0.0 {
+            slack / objective.abs()
+        } else {
+            0.0
+        }),
+        seconds,
+        size,
+    })
+}
+
+/// The part of `plan` that belongs to product `p`, in its block's numbering.
+fn block_plan(instance: &Instance, p: ProductId, plan: &Plan) -> Plan {
+    Plan {
+        options: instance
+            .product(p)
+            .options
+            .iter()
+            .map(|&o| plan.options[o.0])
+            .collect(),
+        reserve_units: vec![plan.reserve_units[p.0]],
+    }
+}
