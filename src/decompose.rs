@@ -92,8 +92,9 @@ pub fn solve(
     let blocks = blocks(instance);
     if settings.verbose {
         eprintln!(
-            "divopt: nothing couples the {} products here; solving them one at a time \
-             (HiGHS logs of the blocks are not shown)",
+            "divopt: solving {} products one at a time, since nothing couples them in \
+             this model (the floor-0 baseline, or the `each` measure); their HiGHS logs \
+             are not shown",
             blocks.len()
         );
     }
@@ -115,7 +116,6 @@ pub fn solve(
                 let block_settings = Settings {
                     threads: Some(1),
                     verbose: false,
-                    feasibility_jump: false,
                     time_limit_seconds: deadline
                         .map(|(at, limit)| (limit - at.elapsed().as_secs_f64()).max(0.0)),
                     ..*settings
