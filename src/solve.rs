@@ -21,9 +21,6 @@ pub struct Settings {
     pub threads: Option<u32>,
     /// Show HiGHS's log on stderr.
     pub verbose: bool,
-    /// Let HiGHS run its feasibility-jump heuristic before the first LP on
-    /// models of at least [`FEASIBILITY_JUMP_MIN_COLUMNS`] columns.
-    pub feasibility_jump: bool,
 }
 
 impl Default for Settings {
@@ -33,12 +30,12 @@ impl Default for Settings {
             time_limit_seconds: None,
             threads: None,
             verbose: false,
-            feasibility_jump: true,
         }
     }
 }
 
-/// Feasibility jump runs only on models at least this large (columns). At
+/// HiGHS's feasibility-jump heuristic (before the first LP) runs only on
+/// models at least this large (columns). At
 /// 340,000 columns (XL) it found the only plan within 120 s, because the first
 /// LP takes longer; at 70,000 (L) it made no difference; at 11,000 (M) the
 /// solve took 4.3 s with it and 3.5 s without; it took over half the time of
@@ -156,7 +153,7 @@ pub fn solve_formulation(
     set_option(
         &mut model,
         "mip_heuristic_run_feasibility_jump",
-        settings.feasibility_jump && size.variables >= FEASIBILITY_JUMP_MIN_COLUMNS,
+        size.variables >= FEASIBILITY_JUMP_MIN_COLUMNS,
     )?;
     if let Some(limit) = settings.time_limit_seconds {
         set_option(&mut model, "time_limit", limit)?;

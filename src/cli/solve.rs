@@ -17,7 +17,6 @@ pub fn solve_command(args: &SolveArgs) -> anyhow::Result<u8> {
         time_limit_seconds: args.time_limit,
         threads: args.threads,
         verbose: args.verbose,
-        ..Settings::default()
     };
     if let Some(path) = &args.write_model {
         let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");

@@ -161,7 +161,7 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<u8> {
             relative_gap: args.gap,
             time_limit_seconds: args.time_limit,
             threads: None,
-            ..Settings::default()
+            verbose: false,
         },
         journal: journal.clone(),
         resume: args.resume,
