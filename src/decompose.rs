@@ -133,52 +133,33 @@ pub fn solve(
 
     let mut size = ModelSize::default();
     for outcome in &outcomes {
-        size.variables += outcome.size.variables;
-        size.binaries += outcome.size.binaries;
-        size.integers += outcome.size.integers;
-        size.constraints += outcome.size.constraints;
+        size += outcome.size;
     }
     let seconds = started.elapsed().as_secs_f64();
     let worst_status = [Status::Infeasible, Status::NoPlanInTime, Status::TimeLimit]
         .into_iter()
         .find(|&status| outcomes.iter().any(|o| o.status == status));
     if let Some(status @ (Status::Infeasible | Status::NoPlanInTime)) = worst_status {
-        return Ok(Outcome {
-            status,
-            plan: None,
-            objective: None,
-            gap: None,
-            seconds,
-            size,
-        });
+        return Ok(Outcome::without_plan(status, seconds, size));
     }
 
+    // Join the blocks' plans: block option i of product p is the instance's
+    // option p.options[i].
     let mut plan = Plan {
-        options: Vec::with_capacity(instance.options.len()),
+        options: vec![Default::default(); instance.options.len()],
         reserve_units: Vec::with_capacity(instance.products.len()),
     };
     let (mut objective, mut slack) = (0.0, 0.0);
-    for outcome in outcomes {
+    for (product, outcome) in instance.products.iter().zip(outcomes) {
         let block_plan = outcome.plan.expect("a feasible block has a plan");
-        plan.options.extend(block_plan.options);
+        for (&o, decision) in product.options.iter().zip(block_plan.options) {
+            plan.options[o.0] = decision;
+        }
         plan.reserve_units.extend(block_plan.reserve_units);
         let cost = outcome.objective.unwrap_or(0.0);
         objective += cost;
         slack += outcome.gap.unwrap_or(0.0) * cost.abs();
     }
-    // Blocks list options product by product; the instance lists them in
-    // input order. Put each decision back at its option's id.
-    let mut by_id = vec![None; instance.options.len()];
-    let mut decisions = plan.options.into_iter();
-    for product in &instance.products {
-        for &o in &product.options {
-            by_id[o.0] = decisions.next();
-        }
-    }
-    plan.options = by_id
-        .into_iter()
-        .map(|d| d.expect("every option belongs to one product"))
-        .collect();
     Ok(Outcome {
         status: worst_status.unwrap_or(Status::Optimal),
         plan: Some(plan),

@@ -86,6 +86,15 @@ pub struct ModelSize {
     pub constraints: usize,
 }
 
+impl std::ops::AddAssign for ModelSize {
+    fn add_assign(&mut self, other: ModelSize) {
+        self.variables += other.variables;
+        self.binaries += other.binaries;
+        self.integers += other.integers;
+        self.constraints += other.constraints;
+    }
+}
+
 /// The built model: variables, objective and rows, plus the columns needed to
 /// read a plan back from a solution.
 pub struct Formulation {

@@ -81,6 +81,20 @@ pub struct Outcome {
     pub size: ModelSize,
 }
 
+impl Outcome {
+    /// An outcome without a plan (`Infeasible` or `NoPlanInTime`).
+    pub fn without_plan(status: Status, seconds: f64, size: ModelSize) -> Outcome {
+        Outcome {
+            status,
+            plan: None,
+            objective: None,
+            gap: None,
+            seconds,
+            size,
+        }
+    }
+}
+
 /// The solver failed in a way that says nothing about the instance.
 #[derive(Debug, thiserror::Error)]
 #[error("HiGHS failed: {0}")]
@@ -238,14 +252,7 @@ pub fn solve_formulation(
         }
     };
     if matches!(status, Status::Infeasible | Status::NoPlanInTime) {
-        return Ok(Outcome {
-            status,
-            plan: None,
-            objective: None,
-            gap: None,
-            seconds,
-            size,
-        });
+        return Ok(Outcome::without_plan(status, seconds, size));
     }
 
     let gap = solved.mip_gap();
