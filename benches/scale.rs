@@ -19,12 +19,12 @@
 
 use std::time::Instant;
 
-use divopt::decompose;
 use divopt::evaluate::evaluate;
 use divopt::formulation::{formulate_shaped, Requirement, Shape};
 use divopt::generate::{generate, GeneratorSpec};
 use divopt::instance::{Floor, Instance, Measure};
 use divopt::solve::{solve_formulation, Settings};
+use divopt::{colgen, decompose};
 
 struct Size {
     name: &'static str,
@@ -83,6 +83,8 @@ fn seconds(start: Instant) -> f64 {
 enum Model {
     Whole(Shape),
     Blocks,
+    /// Column generation (the coupled measures: `worst`).
+    Columns,
 }
 
 impl Model {
@@ -90,6 +92,7 @@ impl Model {
         match self {
             Model::Whole(shape) => format!("{shape:?}"),
             Model::Blocks => "Blocks".to_string(),
+            Model::Columns => "Columns".to_string(),
         }
     }
 }
@@ -126,6 +129,9 @@ fn run(size: &Size, time_limit: f64, models: &[Model], measures: &[Measure]) {
             if model == Model::Blocks && !decompose::separable(&instance, requirement) {
                 continue;
             }
+            if model == Model::Columns && !colgen::applies(&instance, requirement) {
+                continue;
+            }
             let settings = Settings {
                 relative_gap: size.relative_gap,
                 time_limit_seconds: Some(time_limit),
@@ -143,6 +149,10 @@ fn run(size: &Size, time_limit: f64, models: &[Model], measures: &[Measure]) {
                 // Blocks are built inside the parallel solve.
                 Model::Blocks => (
                     decompose::solve(&instance, requirement, &settings, None),
+                    "(in solve)".to_string(),
+                ),
+                Model::Columns => (
+                    colgen::solve(&instance, requirement, &settings, None),
                     "(in solve)".to_string(),
                 ),
             };
@@ -188,14 +198,17 @@ fn main() {
         .unwrap_or(120.0);
     // SCALE_MODELS=Lean,Plain,Raw,Blocks (default: all four).
     let models: Vec<Model> = std::env::var("SCALE_MODELS")
-        .unwrap_or_else(|_| "Lean,Plain,Raw,Blocks".to_string())
+        .unwrap_or_else(|_| "Lean,Plain,Raw,Blocks,Columns".to_string())
         .split(',')
         .map(|name| match name.trim() {
             "Lean" => Model::Whole(Shape::Lean),
             "Plain" => Model::Whole(Shape::Plain),
             "Raw" => Model::Whole(Shape::Raw),
             "Blocks" => Model::Blocks,
-            other => panic!("SCALE_MODELS: unknown model {other:?} (Lean, Plain, Raw or Blocks)"),
+            "Columns" => Model::Columns,
+            other => panic!(
+                "SCALE_MODELS: unknown model {other:?} (Lean, Plain, Raw, Blocks or Columns)"
+            ),
         })
         .collect();
     // SCALE_MEASURES=worst,each (default: both).

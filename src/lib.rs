@@ -11,6 +11,7 @@
 pub mod attainable;
 pub mod chokepoints;
 pub mod cli;
+pub mod colgen;
 pub mod decompose;
 pub mod evaluate;
 pub mod exposure;
@@ -22,6 +23,7 @@ pub mod montecarlo;
 pub mod optimize;
 pub mod output;
 pub mod plan;
+pub mod pricing;
 pub mod report;
 pub mod solve;
 pub mod stress;

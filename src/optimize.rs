@@ -67,6 +67,8 @@ fn solve_checked(
 ) -> Result<Checked, OptimizeError> {
     let outcome = if crate::decompose::separable(instance, requirement) {
         crate::decompose::solve(instance, requirement, settings, start)?
+    } else if crate::colgen::applies(instance, requirement) {
+        crate::colgen::solve(instance, requirement, settings, start)?
     } else {
         solve_formulation(instance, formulate(instance, requirement), settings, start)?
     };

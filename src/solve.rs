@@ -110,38 +110,26 @@ pub fn solve(
     solve_formulation(instance, formulation, settings, None)
 }
 
-/// The model's column values for `plan`: a starting solution for HiGHS.
-/// Fills are the plan's evaluated fills, so a plan that meets the
-/// requirement gives a feasible start.
-fn start_columns(instance: &Instance, formulation: &Formulation, plan: &Plan) -> Vec<f64> {
-    let mut columns = vec![0.0; formulation.size.variables];
+/// The plan's discrete decisions (y and m) as a partial starting solution
+/// for HiGHS: (column, value) pairs. HiGHS completes it by solving the LP
+/// with these fixed, so purchases, reserves and fills are the best ones for
+/// the plan's choices. (A full start of a plan whose reserve exceeds what
+/// its fills need made HiGHS 1.16 return that start's columns with the
+/// objective of a better solution; see the regression test
+/// `a_start_with_excess_reserve_is_improved`.)
+fn start_decisions(formulation: &Formulation, plan: &Plan) -> (Vec<highs_sys::HighsInt>, Vec<f64>) {
+    let mut columns = Vec::new();
+    let mut values = Vec::new();
     for (o, option_columns) in formulation.options.iter().enumerate() {
         let decision = plan.options[o];
-        let demand = instance
-            .product(instance.options[o].product)
-            .demand_per_period;
-        columns[option_columns.used.index] = f64::from(u8::from(decision.selected));
-        columns[option_columns.share.index] =
-            option_columns.share.unit * decision.quantity_per_period / demand;
+        columns.push(option_columns.used.index as highs_sys::HighsInt);
+        values.push(f64::from(u8::from(decision.selected)));
         if let Some(m) = option_columns.modules {
-            columns[m.index] = f64::from(decision.modules);
+            columns.push(m.index as highs_sys::HighsInt);
+            values.push(f64::from(decision.modules));
         }
     }
-    for (p, rho) in formulation.reserve.iter().enumerate() {
-        if let Some(rho) = rho {
-            let demand = instance.products[p].demand_per_period;
-            columns[rho.index] = rho.unit * plan.reserve_units[p] / demand;
-        }
-    }
-    let evaluation = crate::evaluate::evaluate(instance, plan);
-    for (p, fills) in formulation.fill.iter().enumerate() {
-        for (k, phi) in fills.iter().enumerate() {
-            if let Some(phi) = phi {
-                columns[phi.index] = phi.unit * evaluation.fill[[p, k]];
-            }
-        }
-    }
-    columns
+    (columns, values)
 }
 
 /// Solves an already built model, optionally starting from a known plan
@@ -152,7 +140,7 @@ pub fn solve_formulation(
     settings: &Settings,
     start: Option<&Plan>,
 ) -> Result<Outcome, SolverError> {
-    let start = start.map(|plan| start_columns(instance, &formulation, plan));
+    let start = start.map(|plan| start_decisions(&formulation, plan));
     let Formulation {
         variables,
         objective,
@@ -169,6 +157,118 @@ pub fn solve_formulation(
         "mip_heuristic_run_feasibility_jump",
         size.variables >= FEASIBILITY_JUMP_MIN_COLUMNS,
     )?;
+    if let Some((columns, values)) = &start {
+        // SAFETY: a live HiGHS object; both slices have columns.len() entries.
+        let status = unsafe {
+            highs_sys::Highs_setSparseSolution(
+                model.as_mut_ptr(),
+                columns.len() as highs_sys::HighsInt,
+                columns.as_ptr(),
+                values.as_ptr(),
+            )
+        };
+        if status == highs_sys::STATUS_ERROR {
+            return Err(SolverError("cannot pass the starting plan".to_string()));
+        }
+    }
+    let (mut solved, mut seconds) = run(model, settings)?;
+    let mut status = status_of(&solved)?;
+    if start.is_some() && matches!(status, Status::Optimal | Status::TimeLimit) {
+        // HiGHS 1.16 can return a starting plan's columns with the objective
+        // of a better plan it found in its presolved space (regression test
+        // `a_start_with_excess_reserve_is_improved`). Such an answer is
+        // solved again without the start.
+        let (plan, objective) = read_plan(instance, &solved, &options, &reserve);
+        let cost: f64 = crate::evaluate::product_costs(instance, &plan).iter().sum();
+        if (cost - objective).abs() > 1e-7 * cost.abs().max(1.0) {
+            if settings.verbose {
+                eprintln!(
+                    "divopt: HiGHS returned the starting plan (cost {cost}) with the objective \
+                     {objective}; solving again without it"
+                );
+            }
+            let mut model = highs::Model::from(solved);
+            // SAFETY: a live HiGHS object; clears its solution and basis.
+            unsafe { highs_sys::Highs_clearSolver(model.as_mut_ptr()) };
+            let retry = Settings {
+                time_limit_seconds: settings
+                    .time_limit_seconds
+                    .map(|limit| (limit - seconds).max(0.0)),
+                ..*settings
+            };
+            let (again, more) = run(model, &retry)?;
+            solved = again;
+            seconds += more;
+            status = status_of(&solved)?;
+        }
+    }
+    if matches!(status, Status::Infeasible | Status::NoPlanInTime) {
+        return Ok(Outcome::without_plan(status, seconds, size));
+    }
+    let gap = solved.mip_gap();
+    let gap = if gap.is_finite() { gap.max(0.0) } else { 0.0 };
+    let (plan, objective) = read_plan(instance, &solved, &options, &reserve);
+    Ok(Outcome {
+        status,
+        plan: Some(plan),
+        objective: Some(objective),
+        gap: Some(gap),
+        seconds,
+        size,
+    })
+}
+
+/// The plan in HiGHS's solution, and HiGHS's objective for it.
+fn read_plan(
+    instance: &Instance,
+    solved: &highs::SolvedModel,
+    options: &[crate::formulation::OptionColumns],
+    reserve: &[Option<crate::formulation::Column>],
+) -> (Plan, f64) {
+    let solution = solved.get_solution();
+    let value = |index: usize| solution.columns()[index];
+    let plan = Plan {
+        options: instance
+            .options
+            .iter()
+            .zip(options)
+            .map(|(option, columns)| {
+                let demand = instance.product(option.product).demand_per_period;
+                let selected = value(columns.used.index) > 0.5;
+                OptionDecision {
+                    selected,
+                    quantity_per_period: clean(
+                        demand * value(columns.share.index) / columns.share.unit,
+                        demand,
+                    ),
+                    modules: columns
+                        .modules
+                        .map_or(0, |m| value(m.index).round().max(0.0) as u32),
+                }
+            })
+            .collect(),
+        reserve_units: instance
+            .products
+            .iter()
+            .zip(reserve)
+            .map(|(product, rho)| {
+                let demand = product.demand_per_period;
+                rho.map_or(0.0, |rho| {
+                    clean(demand * value(rho.index) / rho.unit, demand)
+                })
+            })
+            .collect(),
+    };
+    (plan, solved.objective_value())
+}
+
+/// Runs HiGHS on `model` with the settings' time limit (counted from now,
+/// and enforced by an interrupt callback), threads and log; returns the
+/// solved model and the seconds it took.
+pub(crate) fn run(
+    mut model: highs::Model,
+    settings: &Settings,
+) -> Result<(highs::SolvedModel, f64), SolverError> {
     if let Some(limit) = settings.time_limit_seconds {
         set_option(&mut model, "time_limit", limit)?;
     }
@@ -179,12 +279,6 @@ pub fn solve_formulation(
         set_option(&mut model, "output_flag", true)?;
         set_option(&mut model, "log_to_console", true)?;
     }
-    if let Some(columns) = &start {
-        model
-            .try_set_solution(Some(columns), None, None, None)
-            .map_err(|e| SolverError(format!("cannot pass the starting plan: {e:?}")))?;
-    }
-
     let started = Instant::now();
     // HiGHS checks its own time_limit only between long steps (a root cut
     // round can overrun it by minutes); the guard also interrupts it from its
@@ -209,19 +303,36 @@ pub fn solve_formulation(
             }
         }
     }
-    let solved = {
+    let mut solved = {
         let _redirect = settings.verbose.then(StdoutToStderr::new);
         model.try_solve()
     }
     .map_err(|e| SolverError(format!("{e:?}")))?;
+    if guard.at.is_some() {
+        // SAFETY: a live HiGHS object. The model may be solved again
+        // (column generation), so its callbacks must not outlive `guard`.
+        unsafe {
+            for kind in [
+                highs_sys::kHighsCallbackSimplexInterrupt,
+                highs_sys::kHighsCallbackIpmInterrupt,
+                highs_sys::kHighsCallbackMipInterrupt,
+            ] {
+                highs_sys::Highs_stopCallback(solved.as_mut_ptr(), kind);
+            }
+        }
+    }
     drop(guard);
-    let seconds = started.elapsed().as_secs_f64();
+    Ok((solved, started.elapsed().as_secs_f64()))
+}
 
-    // The raw status: the highs crate's enum lacks some of HiGHS's statuses.
+/// The status of a finished HiGHS run, read raw (the highs crate's enum
+/// lacks some of HiGHS's statuses); errors for statuses that say nothing
+/// about the instance.
+pub(crate) fn status_of(solved: &highs::SolvedModel) -> Result<Status, SolverError> {
     // SAFETY: reads a status from a live HiGHS object.
     let raw_status = unsafe { highs_sys::Highs_getModelStatus(solved.as_ptr() as *mut _) };
     let feasible = || solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
-    let status = match raw_status {
+    Ok(match raw_status {
         highs_sys::MODEL_STATUS_OPTIMAL => Status::Optimal,
         highs_sys::MODEL_STATUS_INFEASIBLE | highs_sys::MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE => {
             Status::Infeasible
@@ -250,55 +361,6 @@ pub fn solve_formulation(
                 status_name(other)
             )))
         }
-    };
-    if matches!(status, Status::Infeasible | Status::NoPlanInTime) {
-        return Ok(Outcome::without_plan(status, seconds, size));
-    }
-
-    let gap = solved.mip_gap();
-    let gap = if gap.is_finite() { gap.max(0.0) } else { 0.0 };
-    let objective = solved.objective_value();
-    let solution = solved.get_solution();
-    let value = |index: usize| solution.columns()[index];
-    let plan = Plan {
-        options: instance
-            .options
-            .iter()
-            .zip(&options)
-            .map(|(option, columns)| {
-                let demand = instance.product(option.product).demand_per_period;
-                let selected = value(columns.used.index) > 0.5;
-                OptionDecision {
-                    selected,
-                    quantity_per_period: clean(
-                        demand * value(columns.share.index) / columns.share.unit,
-                        demand,
-                    ),
-                    modules: columns
-                        .modules
-                        .map_or(0, |m| value(m.index).round().max(0.0) as u32),
-                }
-            })
-            .collect(),
-        reserve_units: instance
-            .products
-            .iter()
-            .zip(&reserve)
-            .map(|(product, rho)| {
-                let demand = product.demand_per_period;
-                rho.map_or(0.0, |rho| {
-                    clean(demand * value(rho.index) / rho.unit, demand)
-                })
-            })
-            .collect(),
-    };
-    Ok(Outcome {
-        status,
-        plan: Some(plan),
-        objective: Some(objective),
-        gap: Some(gap),
-        seconds,
-        size,
     })
 }
 

@@ -5,11 +5,11 @@
 //! Every plan a solve returns is judged by the independent evaluator.
 
 use divopt::attainable::attainable;
-use divopt::decompose;
 use divopt::formulation::{formulate_shaped, Requirement, Shape};
 use divopt::instance::{Instance, Measure, OptionId};
 use divopt::optimize::optimize;
 use divopt::solve::{solve, solve_formulation, Status};
+use divopt::{colgen, decompose};
 use proptest::prelude::*;
 use proptest::sample::Index;
 
@@ -102,6 +102,37 @@ proptest! {
             let cost = plan_cost(&instance, &plan);
             prop_assert!(same_cost(a, cost), "whole {} vs one by one {}", a, cost);
             prop_assert!(same_cost(cost, parts.objective.expect("a plan has a cost")));
+        }
+    }
+
+    /// Column generation (coupled measures, floor above 0) gives the whole
+    /// model's status and optimum, its plan passes the evaluator, and its
+    /// bound (cost × (1 − gap)) is never above the whole model's optimum.
+    /// Half the cases also cap every region's share of a product's supply.
+    #[test]
+    fn column_generation_matches_the_whole_model(
+        instance in any_instance(),
+        coupled in prop::sample::select(vec![Measure::Worst, Measure::Expected]),
+        f in 0.05..=1.0f64,
+        region_share in prop::option::of(0.5..=1.0f64),
+    ) {
+        let mut instance = instance;
+        if let Some(limit) = region_share {
+            instance.limit_region_share(limit);
+        }
+        let requirement = requirement(f, coupled);
+        prop_assume!(colgen::applies(&instance, requirement));
+        let whole = solve_formulation(&instance, formulate_shaped(&instance, requirement, Shape::Lean), &exact(), None)
+            .expect("HiGHS runs");
+        let columns = colgen::solve(&instance, requirement, &exact(), None).expect("HiGHS runs");
+        prop_assert_eq!(whole.status, columns.status);
+        if let (Some(optimum), Some(plan)) = (whole.objective, columns.plan) {
+            assert_plan_ok(&instance, &plan, requirement);
+            let cost = plan_cost(&instance, &plan);
+            prop_assert!(same_cost(optimum, cost), "whole {} vs column generation {}", optimum, cost);
+            prop_assert!(same_cost(cost, columns.objective.expect("a plan has a cost")));
+            let bound = cost * (1.0 - columns.gap.expect("a plan has a gap"));
+            prop_assert!(at_most(bound, optimum), "bound {} above the optimum {}", bound, optimum);
         }
     }
 
@@ -341,4 +372,177 @@ fn scenarios_with_the_same_row_share_one_fill_variable() {
         assert_plan_ok(&instance, &plan, req);
         approx::assert_relative_eq!(plan_cost(&instance, &plan), 1050.0, max_relative = 1e-9);
     }
+}
+
+/// On generated instances (realistic structure, several rounds of column
+/// generation), column generation and the whole model agree on the optimum
+/// at both coupled measures.
+#[test]
+fn column_generation_matches_the_whole_model_on_generated_instances() {
+    use divopt::generate::{generate, GeneratorSpec};
+    let settings = divopt::solve::Settings {
+        relative_gap: 1e-7,
+        ..Default::default()
+    };
+    for seed in 1..=3 {
+        let spec = GeneratorSpec {
+            products: 30,
+            options_per_product: 4,
+            regions: 5,
+            scenarios: 12,
+            seed,
+        };
+        let generated = generate(&spec).expect("a valid spec");
+        let instance = divopt::input::parse(
+            ("options.csv", generated.options_csv.as_bytes()),
+            &[(
+                "scenarios.csv".to_string(),
+                generated.scenarios_csv.into_bytes(),
+            )],
+            None,
+        )
+        .expect("generated instances are valid")
+        .instance;
+        for (measure, f) in [(Measure::Worst, 0.9), (Measure::Expected, 0.99)] {
+            let requirement = requirement(f, measure);
+            assert!(colgen::applies(&instance, requirement));
+            let whole = solve_formulation(
+                &instance,
+                formulate_shaped(&instance, requirement, Shape::Lean),
+                &settings,
+                None,
+            )
+            .expect("HiGHS runs");
+            let columns =
+                colgen::solve(&instance, requirement, &settings, None).expect("HiGHS runs");
+            assert_eq!(whole.status, Status::Optimal);
+            assert_eq!(columns.status, Status::Optimal);
+            let plan = columns.plan.expect("an optimal outcome has a plan");
+            assert_plan_ok(&instance, &plan, requirement);
+            let (a, b) = (
+                whole.objective.expect("a cost"),
+                plan_cost(&instance, &plan),
+            );
+            assert!(
+                approx::relative_eq!(a, b, max_relative = 1e-6),
+                "seed {seed}, {measure}: whole {a} vs column generation {b}"
+            );
+        }
+    }
+}
+
+/// Regression: handed a whole starting plan whose reserve (0.5 units)
+/// exceeds what the floor needs (0.395), HiGHS 1.16 returned that plan's
+/// columns with the objective of the better one (0.6977 claimed, 0.75
+/// delivered). Starts now fix only y and m, and HiGHS completes the rest.
+#[test]
+fn a_start_with_excess_reserve_is_improved() {
+    let options = "product,supplier,region,demand,weight,holding_cost,unit_cost,capacity,fixed_cost,module_size,module_cost,max_modules\n\
+                   p0,s00,asia,1,0,,0,1,0.5,,,\n\
+                   p0,s01,asia,1,0,,0,0,0,1,0.5,1\n\
+                   p0,s02,asia,1,0,,0,1,0.5,,,\n\
+                   p1,s10,asia,1,1,0.5,0,1,0,,,\n\
+                   p2,s20,asia,1,0,,0,1,0,,,\n";
+    let scenarios = "scenario,supplier,product,region,loss,duration\nk0,s10,p1,*,0.5,1\n";
+    let instance = divopt::input::parse(
+        ("options.csv", options.as_bytes()),
+        &[("scenarios.csv".to_string(), scenarios.as_bytes().to_vec())],
+        None,
+    )
+    .expect("a valid instance")
+    .instance;
+    let requirement = requirement(0.8953, Measure::Worst);
+    // s00 buys, s01 is a standby without modules, p1 holds 0.5 units, s20 buys.
+    let decision = |selected: bool, quantity_per_period: f64| divopt::plan::OptionDecision {
+        selected,
+        quantity_per_period,
+        modules: 0,
+    };
+    let start = divopt::plan::Plan {
+        options: vec![
+            decision(true, 1.0),
+            decision(true, 0.0),
+            decision(false, 0.0),
+            decision(true, 1.0),
+            decision(true, 1.0),
+        ],
+        reserve_units: vec![0.0, 0.5, 0.0],
+    };
+    assert_plan_ok(&instance, &start, requirement);
+    let outcome = solve_formulation(
+        &instance,
+        formulate_shaped(&instance, requirement, Shape::Lean),
+        &exact(),
+        Some(&start),
+    )
+    .expect("HiGHS runs");
+    let plan = outcome.plan.expect("an optimal plan");
+    // p0's cheapest option (0.5) and reserve 0.8953 − 0.5 = 0.3953 units at 0.5.
+    approx::assert_relative_eq!(
+        plan_cost(&instance, &plan),
+        0.5 + 0.5 * 0.3953,
+        max_relative = 1e-6
+    );
+    approx::assert_relative_eq!(
+        outcome.objective.expect("a cost"),
+        plan_cost(&instance, &plan),
+        max_relative = 1e-6
+    );
+}
+
+/// Regression: started from a plan that is optimal for its own choice of
+/// suppliers and modules (a standby at 21.5 per period), HiGHS 1.16 found the
+/// better plan (reserve 21 units, 22 per period) in its presolved space but
+/// returned the start's columns with the better objective. divopt notices
+/// that the plan's cost and the objective differ and solves again without
+/// the start.
+#[test]
+fn a_start_that_presolve_improves_is_not_returned_as_is() {
+    let options = "product,supplier,region,demand,weight,holding_cost,max_reserve,unit_cost,capacity,fixed_cost,module_size,module_cost,max_modules\n\
+                   p0,s00,asia,35,1,1,21,13,27,21.5,,,\n\
+                   p0,s01,asia,35,1,1,21,0,27,0.5,8,0.5,2\n\
+                   p1,s10,asia,1,1,,,0,1,0,,,\n\
+                   p1,s11,asia,1,1,,,0,1,0,,,\n";
+    let scenarios = "scenario,supplier,product,region,loss,duration\nk0,s01,p0,*,1,3\n";
+    let instance = divopt::input::parse(
+        ("options.csv", options.as_bytes()),
+        &[("scenarios.csv".to_string(), scenarios.as_bytes().to_vec())],
+        None,
+    )
+    .expect("a valid instance")
+    .instance;
+    let requirement = requirement(0.6, Measure::Worst);
+    let decision =
+        |selected: bool, quantity_per_period: f64, modules: u32| divopt::plan::OptionDecision {
+            selected,
+            quantity_per_period,
+            modules,
+        };
+    // s01 with one module buys all 35; s00 is a standby (fill 27/35 in k0).
+    let start = divopt::plan::Plan {
+        options: vec![
+            decision(true, 0.0, 0),
+            decision(true, 35.0, 1),
+            decision(true, 1.0, 0),
+            decision(false, 0.0, 0),
+        ],
+        reserve_units: vec![0.0, 0.0],
+    };
+    assert_plan_ok(&instance, &start, requirement);
+    approx::assert_relative_eq!(plan_cost(&instance, &start), 22.5);
+    let outcome = solve_formulation(
+        &instance,
+        formulate_shaped(&instance, requirement, Shape::Lean),
+        &exact(),
+        Some(&start),
+    )
+    .expect("HiGHS runs");
+    let plan = outcome.plan.expect("an optimal plan");
+    // s01 with one module (0.5 + 0.5) and the whole reserve cap, 21 units at 1.
+    approx::assert_relative_eq!(plan_cost(&instance, &plan), 22.0, max_relative = 1e-6);
+    approx::assert_relative_eq!(
+        outcome.objective.expect("a cost"),
+        22.0,
+        max_relative = 1e-6
+    );
 }

@@ -1,0 +1,430 @@
+//! Column generation (Dantzig–Wolfe) for the coupled measures: the model
+//! rewritten as a choice of one whole plan per product, priced product by
+//! product (models/core.md, "Column generation").
+//!
+//! Products share rows only through the measure rows (5) of `worst` (one per
+//! scenario) and `expected` (one). The master problem keeps those rows and
+//! one convexity row per product, Σ_j λ_pj = 1, over columns that are whole
+//! product plans ([`ProductPlan`]): its LP bound is the convex hull of each
+//! product's plans, so it has none of the fixed-charge gap of the compact
+//! model's LP. Each round solves the master LP, takes its row duals π as
+//! prices on the fills, and asks [`ProductModel::price`] for each product's
+//! best plan at those prices (in parallel); the Lagrangian bound
+//! Σ_r π_r b_r + Σ_p min_plan (cost − Σ_r π_r a_r) is a valid lower bound in
+//! every round. When it meets the master's LP value, the master is solved
+//! with λ binary over the columns found. If that plan is not within the
+//! requested gap of the bound, the compact model is solved from it, and the
+//! better bound of the two is reported.
+
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::formulation::{formulate, ModelSize, Requirement};
+use crate::instance::{Instance, Measure, ProductId, ScenarioId};
+use crate::plan::Plan;
+use crate::pricing::{ProductModel, ProductPlan};
+use crate::solve::{run, solve_formulation, status_of, Outcome, Settings, SolverError, Status};
+
+/// Whether column generation solves `requirement` on `instance`: no BOM,
+/// a coupled measure (`worst` or `expected`) with rows, and every product
+/// priceable ([`ProductModel::supports`]).
+pub fn applies(instance: &Instance, requirement: Requirement) -> bool {
+    instance.bom.is_empty()
+        && requirement.measure != Measure::Each
+        && requirement.floor.value() > 0.0
+        && instance.total_weight() > 0.0
+        && instance
+            .product_ids()
+            .all(|p| ProductModel::supports(instance, p))
+}
+
+/// A product in the master: its pricing data, the master row and factor of
+/// each of its scenarios, and its columns so far.
+struct Block {
+    model: ProductModel,
+    /// Per entry of `model.scenarios`: (coupling row, factor): the fill in that
+    /// scenario enters the row times the factor (w_p, or w_p π_k for `expected`).
+    links: Vec<Option<(usize, f64)>>,
+    columns: Vec<ProductPlan>,
+}
+
+impl Block {
+    /// The column's coefficients on the coupling rows.
+    fn coefficients(&self, column: &ProductPlan) -> Vec<(usize, f64)> {
+        let mut coefficients: Vec<(usize, f64)> = Vec::new();
+        for (link, fill) in self.links.iter().zip(&column.fills) {
+            if let Some((row, factor)) = *link {
+                match coefficients.iter_mut().find(|(r, _)| *r == row) {
+                    Some((_, value)) => *value += factor * fill,
+                    None => coefficients.push((row, factor * fill)),
+                }
+            }
+        }
+        coefficients
+    }
+
+    /// The prices of the product's fills under row duals `duals`.
+    fn prices(&self, duals: &[f64]) -> Vec<f64> {
+        self.links
+            .iter()
+            .map(|link| link.map_or(0.0, |(row, factor)| factor * duals[row].max(0.0)))
+            .collect()
+    }
+}
+
+/// The coupling rows: Σ (coefficients) ≥ rhs.
+struct CouplingRows {
+    rhs: Vec<f64>,
+}
+
+/// Builds one block per product and the coupling rows of the measure.
+fn blocks(instance: &Instance, requirement: Requirement) -> (Vec<Block>, CouplingRows) {
+    let mut touching: Vec<Vec<ScenarioId>> = vec![Vec::new(); instance.products.len()];
+    for (k, scenario) in instance.scenarios.iter().enumerate() {
+        for &(o, _) in &scenario.losses {
+            let p = instance.option(o).product.0;
+            if touching[p].last() != Some(&ScenarioId(k)) {
+                touching[p].push(ScenarioId(k));
+            }
+        }
+    }
+    let total_weight = instance.total_weight();
+    let target = requirement.floor.value() * total_weight;
+    let probability = instance.scenario_weights();
+    // Each row's rhs: the target less what untouched products (fill 1) bring.
+    let (row_of, mut rhs): (Vec<Option<usize>>, Vec<f64>) = match requirement.measure {
+        Measure::Worst => {
+            let mut touched_weight = vec![0.0; instance.scenarios.len()];
+            for (p, scenarios) in touching.iter().enumerate() {
+                for k in scenarios {
+                    touched_weight[k.0] += instance.products[p].weight;
+                }
+            }
+            let mut rhs = Vec::new();
+            let row_of = touched_weight
+                .iter()
+                .map(|&w| {
+                    (w > 0.0).then(|| {
+                        rhs.push(target - (total_weight - w));
+                        rhs.len() - 1
+                    })
+                })
+                .collect();
+            (row_of, rhs)
+        }
+        _ => (vec![Some(0); instance.scenarios.len()], vec![target]),
+    };
+    let blocks = touching
+        .into_iter()
+        .enumerate()
+        .map(|(p, scenarios)| {
+            let weight = instance.products[p].weight;
+            let links = scenarios
+                .iter()
+                .map(|k| {
+                    let factor = match requirement.measure {
+                        Measure::Expected => weight * probability[k.0],
+                        _ => weight,
+                    };
+                    row_of[k.0]
+                        .filter(|_| factor > 0.0)
+                        .map(|row| (row, factor))
+                })
+                .collect();
+            if requirement.measure == Measure::Expected {
+                let untouched: f64 = 1.0 - scenarios.iter().map(|k| probability[k.0]).sum::<f64>();
+                rhs[0] -= weight * untouched;
+            }
+            Block {
+                model: ProductModel::new(
+                    instance,
+                    ProductId(p),
+                    requirement.product_floors,
+                    scenarios,
+                ),
+                links,
+                columns: Vec::new(),
+            }
+        })
+        .collect();
+    (blocks, CouplingRows { rhs })
+}
+
+/// Solves `instance` by column generation (call only when [`applies`]).
+/// `start`, a plan that meets the requirement, seeds the columns.
+pub fn solve(
+    instance: &Instance,
+    requirement: Requirement,
+    settings: &Settings,
+    start: Option<&Plan>,
+) -> Result<Outcome, SolverError> {
+    let started = Instant::now();
+    let remaining = |settings: &Settings| Settings {
+        time_limit_seconds: settings
+            .time_limit_seconds
+            .map(|limit| (limit - started.elapsed().as_secs_f64()).max(0.0)),
+        ..*settings
+    };
+    let workers = settings.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |n| n as usize,
+    );
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .build()
+        .map_err(|e| SolverError(format!("cannot start {workers} worker threads: {e}")))?;
+
+    let (mut blocks, rows) = blocks(instance, requirement);
+    // First columns: each product's cheapest plan, its strongest plan (which
+    // together meet any attainable floor) and its part of the start plan.
+    pool.install(|| {
+        blocks.par_iter_mut().for_each(|block| {
+            let prices = vec![0.0; block.model.scenarios.len()];
+            block
+                .columns
+                .extend(block.model.price(&prices, f64::INFINITY));
+            block.columns.extend(block.model.strongest());
+            if let Some(plan) = start {
+                let column = block.model.column_of(instance, plan);
+                if block.model.meets_own_floor(&column) {
+                    block.columns.push(column);
+                }
+            }
+        })
+    });
+    if blocks.iter().any(|block| block.columns.is_empty()) {
+        // A product with no plan at all: its rules or own floor cannot be met.
+        return Ok(Outcome::without_plan(
+            Status::Infeasible,
+            started.elapsed().as_secs_f64(),
+            ModelSize::default(),
+        ));
+    }
+
+    // The master LP: convexity rows 0..P, then the coupling rows.
+    let products = blocks.len();
+    let mut problem = highs::ColProblem::default();
+    let convexity: Vec<highs::Row> = (0..products).map(|_| problem.add_row(1.0..=1.0)).collect();
+    let coupling: Vec<highs::Row> = rows.rhs.iter().map(|&b| problem.add_row(b..)).collect();
+    // owner[j]: (product, column index) of master column j.
+    let mut owner: Vec<(usize, usize)> = Vec::new();
+    for (p, block) in blocks.iter().enumerate() {
+        for (j, column) in block.columns.iter().enumerate() {
+            let factors = std::iter::once((convexity[p], 1.0)).chain(
+                block
+                    .coefficients(column)
+                    .into_iter()
+                    .map(|(r, a)| (coupling[r], a)),
+            );
+            problem.add_column(column.cost, 0.0.., factors);
+            owner.push((p, j));
+        }
+    }
+    let mut master = problem.optimise(highs::Sense::Minimise);
+    let mut bound = f64::NEG_INFINITY;
+    let mut round = 0;
+    let target_gap = settings.relative_gap / 2.0;
+    loop {
+        round += 1;
+        let lp_settings = Settings {
+            verbose: false,
+            ..remaining(settings)
+        };
+        let (solved, _) = run(master, &lp_settings)?;
+        match status_of(&solved)? {
+            Status::Optimal => {}
+            Status::Infeasible => {
+                return Ok(Outcome::without_plan(
+                    Status::Infeasible,
+                    started.elapsed().as_secs_f64(),
+                    ModelSize::default(),
+                ))
+            }
+            // Out of time: go on to the binary master with what there is.
+            Status::TimeLimit | Status::NoPlanInTime => {
+                master = highs::Model::from(solved);
+                break;
+            }
+        }
+        let master_value = solved.objective_value();
+        let solution = solved.get_solution();
+        let duals: Vec<f64> = solution.dual_rows()[products..].to_vec();
+        master = highs::Model::from(solved);
+
+        // Price every product; the Lagrangian bound needs each one's best value.
+        let priced: Vec<(f64, Option<ProductPlan>)> = pool.install(|| {
+            blocks
+                .par_iter()
+                .map(|block| {
+                    let prices = block.prices(&duals);
+                    let value = |column: &ProductPlan| {
+                        column.cost
+                            - prices
+                                .iter()
+                                .zip(&column.fills)
+                                .map(|(p, f)| p * f)
+                                .sum::<f64>()
+                    };
+                    let known = block
+                        .columns
+                        .iter()
+                        .map(value)
+                        .fold(f64::INFINITY, f64::min);
+                    match block.model.price(&prices, known) {
+                        Some(column) => (value(&column), Some(column)),
+                        None => (known, None),
+                    }
+                })
+                .collect()
+        });
+        let priced_rows: f64 = rows
+            .rhs
+            .iter()
+            .zip(&duals)
+            .map(|(b, pi)| b * pi.max(0.0))
+            .sum();
+        let lagrangian = priced_rows + priced.iter().map(|(v, _)| v).sum::<f64>();
+        bound = bound.max(lagrangian);
+        let mut added = 0;
+        for (p, (_, column)) in priced.into_iter().enumerate() {
+            if let Some(column) = column {
+                let block = &mut blocks[p];
+                let factors = std::iter::once((convexity[p], 1.0)).chain(
+                    block
+                        .coefficients(&column)
+                        .into_iter()
+                        .map(|(r, a)| (coupling[r], a)),
+                );
+                master
+                    .try_add_column(column.cost, 0.0.., factors)
+                    .map_err(|e| SolverError(format!("cannot add a plan to the master: {e:?}")))?;
+                owner.push((p, block.columns.len()));
+                block.columns.push(column);
+                added += 1;
+            }
+        }
+        let lp_gap = (master_value - bound) / master_value.abs().max(1e-9);
+        if settings.verbose {
+            eprintln!(
+                "divopt: column generation round {round}: master LP {master_value:.6e}, \
+                 bound {bound:.6e} (gap {lp_gap:.2e}), {added} new plans, {} in all, {:.2} s",
+                owner.len(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+        if added == 0 || lp_gap <= target_gap {
+            break;
+        }
+        if settings
+            .time_limit_seconds
+            .is_some_and(|limit| started.elapsed().as_secs_f64() >= limit)
+        {
+            break;
+        }
+    }
+
+    // The master with λ binary, over every column found.
+    let mut problem = highs::ColProblem::default();
+    let convexity: Vec<highs::Row> = (0..products).map(|_| problem.add_row(1.0..=1.0)).collect();
+    let coupling: Vec<highs::Row> = rows.rhs.iter().map(|&b| problem.add_row(b..)).collect();
+    for &(p, j) in &owner {
+        let block = &blocks[p];
+        let column = &block.columns[j];
+        let factors = std::iter::once((convexity[p], 1.0)).chain(
+            block
+                .coefficients(column)
+                .into_iter()
+                .map(|(r, a)| (coupling[r], a)),
+        );
+        problem.add_integer_column(column.cost, 0.0..=1.0, factors);
+    }
+    drop(master);
+    let size = ModelSize {
+        variables: owner.len(),
+        binaries: owner.len(),
+        integers: 0,
+        constraints: products + rows.rhs.len(),
+    };
+    let mut binary = problem.optimise(highs::Sense::Minimise);
+    binary
+        .try_set_option("mip_rel_gap", target_gap)
+        .map_err(|e| SolverError(format!("cannot set HiGHS option mip_rel_gap: {e:?}")))?;
+    let (solved, _) = run(binary, &remaining(settings))?;
+    let status = status_of(&solved)?;
+    let mut plan = None;
+    if matches!(status, Status::Optimal | Status::TimeLimit) {
+        let solution = solved.get_solution();
+        let mut joined = Plan {
+            options: vec![Default::default(); instance.options.len()],
+            reserve_units: vec![0.0; instance.products.len()],
+        };
+        let mut cost = 0.0;
+        for (&(p, j), &lambda) in owner.iter().zip(solution.columns()) {
+            if lambda > 0.5 {
+                let column = &blocks[p].columns[j];
+                let product = instance.product(ProductId(p));
+                for (&o, decision) in product.options.iter().zip(&column.options) {
+                    joined.options[o.0] = *decision;
+                }
+                joined.reserve_units[p] = column.reserve_units;
+                cost += column.cost;
+            }
+        }
+        plan = Some((joined, cost));
+    }
+    // Without a bound (no master LP solved in time) the gap is unknown: 1.
+    let gap_of = |cost: f64| {
+        if bound.is_finite() {
+            ((cost - bound) / cost.abs().max(1e-9)).clamp(0.0, 1.0)
+        } else {
+            1.0
+        }
+    };
+    if let Some((plan, cost)) = &plan {
+        if gap_of(*cost) <= settings.relative_gap {
+            return Ok(Outcome {
+                status: Status::Optimal,
+                plan: Some(plan.clone()),
+                objective: Some(*cost),
+                gap: Some(gap_of(*cost)),
+                seconds: started.elapsed().as_secs_f64(),
+                size,
+            });
+        }
+    }
+
+    // Not within the gap: the compact model, from the best plan found.
+    let left = remaining(settings);
+    if let (Some((plan, cost)), Some(0.0)) = (&plan, left.time_limit_seconds) {
+        return Ok(Outcome {
+            status: Status::TimeLimit,
+            plan: Some(plan.clone()),
+            objective: Some(*cost),
+            gap: Some(gap_of(*cost)),
+            seconds: started.elapsed().as_secs_f64(),
+            size,
+        });
+    }
+    if settings.verbose {
+        eprintln!(
+            "divopt: the column-generation plan is not within the gap; solving the whole \
+             model from it"
+        );
+    }
+    let mut outcome = solve_formulation(
+        instance,
+        formulate(instance, requirement),
+        &left,
+        plan.as_ref().map(|(plan, _)| plan),
+    )?;
+    if let (Some(objective), Some(gap)) = (outcome.objective, outcome.gap) {
+        let gap = gap.min(gap_of(objective));
+        outcome.gap = Some(gap);
+        if gap <= settings.relative_gap {
+            outcome.status = Status::Optimal;
+        }
+    }
+    outcome.seconds = started.elapsed().as_secs_f64();
+    Ok(outcome)
+}

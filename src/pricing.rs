@@ -1,0 +1,808 @@
+//! The cheapest plan for one product when its fills carry prices: the
+//! pricing problem of column generation (models/core.md, "Column
+//! generation").
+//!
+//! Given prices β_k ≥ 0 per unit of fill in the scenarios that touch product
+//! p, [`ProductModel::price`] finds the product plan (y, m, x, r) that
+//! minimizes
+//!
+//!   cost(y, m, x, r) − Σ_k β_k fill_k(y, m, r)
+//!
+//! under the product's own rows (1)–(3), (6) and (8). It is exact: a
+//! depth-first search over each option's (y_o, m_o) that bounds every partial
+//! choice by giving the undecided options their largest capacity (fills only
+//! grow and the cheapest purchases only get cheaper with capacity, and their
+//! fixed and module costs are ≥ 0). With y and m fixed, the cheapest
+//! purchases are greedy (cheapest option first, within its region's
+//! allowance S_p d_p: the allowances and capacities form a laminar family,
+//! where greedy is optimal), and the best reserve is the breakpoint where the
+//! convex piecewise-linear reserve term stops falling.
+//!
+//! Plain arithmetic on the instance: no solver, no good_lp.
+
+use crate::instance::{Instance, ModuleSpec, ProductId, ScenarioId};
+use crate::plan::{OptionDecision, Plan};
+
+/// Products with more options than this are left to the whole model (the
+/// search is exponential in the options in the worst case).
+pub const MAX_OPTIONS: usize = 16;
+
+/// One product's part of a plan with its cost and fills: a column of the
+/// column-generation master.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProductPlan {
+    /// Per option of the product, in the product's order.
+    pub options: Vec<OptionDecision>,
+    /// r_p, reserve units.
+    pub reserve_units: f64,
+    /// Cost per period, as the evaluator counts it.
+    pub cost: f64,
+    /// Fill in each of [`ProductModel::scenarios`], as the evaluator computes it.
+    pub fills: Vec<f64>,
+}
+
+/// An option's data, in the product's order.
+#[derive(Debug, Clone)]
+struct OptionData {
+    unit_cost: f64,
+    capacity: f64,
+    fixed_cost: f64,
+    module: Option<ModuleSpec>,
+    /// Index into the product's regions.
+    region: usize,
+    /// cap_o + u_o M_o.
+    max_capacity: f64,
+}
+
+/// Everything the pricing of one product needs, gathered once.
+#[derive(Debug, Clone)]
+pub struct ProductModel {
+    pub product: ProductId,
+    demand: f64,
+    holding_cost: Option<f64>,
+    /// R_p in units (infinite when there is no cap; 0 when not stockpilable).
+    max_reserve: f64,
+    /// f_p when in force, else 0.
+    own_floor: f64,
+    options: Vec<OptionData>,
+    /// Options by unit cost (ties by position): the greedy purchase order.
+    purchase_order: Vec<usize>,
+    /// Options by largest capacity, largest first: the search order.
+    search_order: Vec<usize>,
+    /// S_p d_p, units per period any one region may supply (infinite without a rule).
+    region_allowance: f64,
+    regions: usize,
+    /// The scenarios that touch the product (a loss on one of its options), in input order.
+    pub scenarios: Vec<ScenarioId>,
+    durations: Vec<f64>,
+    /// survival[i * options + o] = 1 − a_{k,o} for k = scenarios[i].
+    survival: Vec<f64>,
+}
+
+impl ProductModel {
+    /// Whether [`ProductModel::new`] can price product `p`: it has options, at
+    /// most [`MAX_OPTIONS`] of them, and no minimum local share (a lower
+    /// bound that breaks the greedy purchase).
+    pub fn supports(instance: &Instance, p: ProductId) -> bool {
+        let product = instance.product(p);
+        !product.options.is_empty()
+            && product.options.len() <= MAX_OPTIONS
+            && product.policy.min_local_share.is_none()
+    }
+
+    /// The pricing data of product `p` (call only when [`ProductModel::supports`]).
+    /// `own_floor`: whether the product's own floor f_p is in force.
+    /// `scenarios`: the scenarios that touch p, in input order.
+    pub fn new(
+        instance: &Instance,
+        p: ProductId,
+        own_floor: bool,
+        scenarios: Vec<ScenarioId>,
+    ) -> ProductModel {
+        let product = instance.product(p);
+        let mut region_names: Vec<&str> = Vec::new();
+        let options: Vec<OptionData> = product
+            .options
+            .iter()
+            .map(|&o| {
+                let option = instance.option(o);
+                let region = match region_names.iter().position(|&r| r == option.region) {
+                    Some(i) => i,
+                    None => {
+                        region_names.push(&option.region);
+                        region_names.len() - 1
+                    }
+                };
+                OptionData {
+                    unit_cost: option.unit_cost,
+                    capacity: option.capacity_per_period,
+                    fixed_cost: option.fixed_cost_per_period,
+                    module: option.module,
+                    region,
+                    max_capacity: option.max_capacity_per_period(),
+                }
+            })
+            .collect();
+        let mut purchase_order: Vec<usize> = (0..options.len()).collect();
+        purchase_order.sort_by(|&a, &b| options[a].unit_cost.total_cmp(&options[b].unit_cost));
+        let mut search_order: Vec<usize> = (0..options.len()).collect();
+        search_order.sort_by(|&a, &b| options[b].max_capacity.total_cmp(&options[a].max_capacity));
+        let n = options.len();
+        let mut survival = vec![1.0; scenarios.len() * n];
+        let mut durations = Vec::with_capacity(scenarios.len());
+        for (i, &k) in scenarios.iter().enumerate() {
+            let scenario = &instance.scenarios[k.0];
+            durations.push(scenario.duration_periods);
+            for (j, &o) in product.options.iter().enumerate() {
+                survival[i * n + j] = 1.0 - scenario.loss(o);
+            }
+        }
+        ProductModel {
+            product: p,
+            demand: product.demand_per_period,
+            holding_cost: product.holding_cost_per_unit,
+            max_reserve: match product.holding_cost_per_unit {
+                None => 0.0,
+                Some(_) => product.max_reserve_units.unwrap_or(f64::INFINITY),
+            },
+            own_floor: match product.floor {
+                Some(f) if own_floor => f.value(),
+                _ => 0.0,
+            },
+            options,
+            purchase_order,
+            search_order,
+            region_allowance: product
+                .policy
+                .max_region_share
+                .map_or(f64::INFINITY, |s| s * product.demand_per_period),
+            regions: region_names.len(),
+            scenarios,
+            durations,
+            survival,
+        }
+    }
+
+    /// The product plan that minimizes cost − Σ_i prices[i] fill_i (prices
+    /// per entry of [`ProductModel::scenarios`], all ≥ 0), if its value is
+    /// below `below`; `None` when no plan is (or the product has no plan at
+    /// all). The value of the returned plan is `plan.cost − Σ prices · fills`.
+    pub fn price(&self, prices: &[f64], below: f64) -> Option<ProductPlan> {
+        debug_assert_eq!(prices.len(), self.scenarios.len());
+        let mut search = Search::new(self, prices, below);
+        search.visit(0, 0.0);
+        let choice = search.best?;
+        Some(self.plan_of(&choice, prices))
+    }
+
+    /// The product's strongest plan: every option qualified, every module
+    /// built, the cheapest purchases within them, and the reserve that fills
+    /// its longest scenario (within R_p). Its fills are the highest any plan
+    /// reaches. `None` when even it cannot meet demand and the region rule or
+    /// the own floor.
+    pub fn strongest(&self) -> Option<ProductPlan> {
+        let capacities: Vec<f64> = self.options.iter().map(|o| o.max_capacity).collect();
+        let mut quantities = vec![0.0; self.options.len()];
+        self.purchase(&capacities, Some(&mut quantities))?;
+        let longest = self.durations.iter().copied().fold(0.0, f64::max);
+        let reserve = (self.demand * longest).min(self.max_reserve);
+        let options = self
+            .options
+            .iter()
+            .zip(quantities)
+            .map(|(option, quantity)| OptionDecision {
+                selected: true,
+                quantity_per_period: crate::report::rounded(quantity),
+                modules: option.module.map_or(0, |m| m.max_modules),
+            })
+            .collect();
+        let column = self.column(options, crate::report::rounded(reserve));
+        self.meets_own_floor(&column).then_some(column)
+    }
+
+    /// Whether the column's fills meet the product's own floor (to the
+    /// evaluator's tolerance).
+    pub fn meets_own_floor(&self, column: &ProductPlan) -> bool {
+        column
+            .fills
+            .iter()
+            .all(|&fill| fill >= self.own_floor - crate::evaluate::TOLERANCE)
+    }
+
+    /// The column of product `p`'s part of `plan`.
+    pub fn column_of(&self, instance: &Instance, plan: &Plan) -> ProductPlan {
+        let product = instance.product(self.product);
+        let options: Vec<OptionDecision> =
+            product.options.iter().map(|&o| *plan.option(o)).collect();
+        self.column(options, plan.reserve(self.product))
+    }
+
+    /// The product plan of `choice` ((y_o, m_o) per option), with its best
+    /// purchases and reserve under `prices`.
+    fn plan_of(&self, choice: &[(bool, u32)], prices: &[f64]) -> ProductPlan {
+        let capacities: Vec<f64> = self
+            .options
+            .iter()
+            .zip(choice)
+            .map(|(option, &(selected, modules))| option.capacity_of(selected, modules))
+            .collect();
+        let mut quantities = vec![0.0; self.options.len()];
+        self.purchase(&capacities, Some(&mut quantities))
+            .expect("the search keeps only plans that meet demand");
+        let active = self.active_scenarios(prices);
+        let base = self.base_fills(&capacities, &active);
+        let (reserve, _) = self
+            .best_reserve(&base, &active, prices)
+            .expect("the search keeps only plans that meet the own floor");
+        let options = choice
+            .iter()
+            .zip(quantities)
+            .map(|(&(selected, modules), quantity)| OptionDecision {
+                selected,
+                quantity_per_period: crate::report::rounded(quantity),
+                modules,
+            })
+            .collect();
+        self.column(options, crate::report::rounded(reserve))
+    }
+
+    /// A column from the product's decisions: cost and fills computed as the
+    /// evaluator computes them.
+    fn column(&self, options: Vec<OptionDecision>, reserve_units: f64) -> ProductPlan {
+        let n = self.options.len();
+        let mut cost = self.holding_cost.map_or(0.0, |h| h * reserve_units);
+        let mut capacities = Vec::with_capacity(n);
+        for (option, decision) in self.options.iter().zip(&options) {
+            cost += option.unit_cost * decision.quantity_per_period;
+            if decision.selected {
+                cost += option.fixed_cost;
+            }
+            if let Some(module) = option.module {
+                cost += module.cost_per_period * f64::from(decision.modules);
+            }
+            capacities.push(option.capacity_of(decision.selected, decision.modules));
+        }
+        let fills = (0..self.scenarios.len())
+            .map(|i| {
+                let duration = self.durations[i];
+                let surviving: f64 = self.survival[i * n..(i + 1) * n]
+                    .iter()
+                    .zip(&capacities)
+                    .map(|(s, c)| s * c)
+                    .sum();
+                ((duration * surviving + reserve_units) / (self.demand * duration)).min(1.0)
+            })
+            .collect();
+        ProductPlan {
+            options,
+            reserve_units,
+            cost,
+            fills,
+        }
+    }
+
+    /// Scenarios that matter in the search: the priced ones, and every one
+    /// when an own floor is in force.
+    fn active_scenarios(&self, prices: &[f64]) -> Vec<usize> {
+        (0..self.scenarios.len())
+            .filter(|&i| self.own_floor > 0.0 || prices[i] > 0.0)
+            .collect()
+    }
+
+    /// Fill from capacity alone, Σ_o (1 − a_{k,o}) Cap_o / d_p, in each active scenario.
+    fn base_fills(&self, capacities: &[f64], active: &[usize]) -> Vec<f64> {
+        let n = self.options.len();
+        active
+            .iter()
+            .map(|&i| {
+                self.survival[i * n..(i + 1) * n]
+                    .iter()
+                    .zip(capacities)
+                    .map(|(s, c)| s * c)
+                    .sum::<f64>()
+                    / self.demand
+            })
+            .collect()
+    }
+
+    /// The cheapest purchases within `capacities` (cheapest option first,
+    /// within each region's allowance): their cost per period, or `None`
+    /// when the capacities cannot meet demand. Writes the quantities when asked.
+    fn purchase(&self, capacities: &[f64], mut quantities: Option<&mut [f64]>) -> Option<f64> {
+        let mut remaining = self.demand;
+        let mut cost = 0.0;
+        let mut allowance = [self.region_allowance; 64];
+        let mut allowance_heap;
+        let allowance: &mut [f64] = if self.regions <= allowance.len() {
+            &mut allowance[..self.regions]
+        } else {
+            allowance_heap = vec![self.region_allowance; self.regions];
+            &mut allowance_heap
+        };
+        for &o in &self.purchase_order {
+            if remaining <= 0.0 {
+                break;
+            }
+            let option = &self.options[o];
+            let take = capacities[o].min(remaining).min(allowance[option.region]);
+            if take <= 0.0 {
+                continue;
+            }
+            remaining -= take;
+            allowance[option.region] -= take;
+            cost += option.unit_cost * take;
+            if let Some(q) = quantities.as_deref_mut() {
+                q[o] = take;
+            }
+        }
+        (remaining <= 1e-9 * self.demand).then_some(cost)
+    }
+
+    /// The best reserve r for fills from capacity `base` (per active
+    /// scenario): it minimizes h r − Σ prices · min(1, base + r / (d T)) over
+    /// r ∈ [r_floor, R_p], where r_floor is the least reserve that meets the
+    /// own floor. Returns (r, that value), or `None` when no reserve within
+    /// R_p meets the own floor.
+    ///
+    /// The function is convex and piecewise linear with breakpoints where a
+    /// scenario's fill reaches 1; its slope is h minus the prices of the
+    /// scenarios still below 1 (each over d T), so the best r is the first
+    /// breakpoint where that slope is no longer negative.
+    fn best_reserve(&self, base: &[f64], active: &[usize], prices: &[f64]) -> Option<(f64, f64)> {
+        let demand = self.demand;
+        let mut floor_reserve: f64 = 0.0;
+        if self.own_floor > 0.0 {
+            for (&i, &b) in active.iter().zip(base) {
+                floor_reserve =
+                    floor_reserve.max(demand * self.durations[i] * (self.own_floor - b));
+            }
+        }
+        // Round-off: a floor met up to 1e-9 of demand needs no reserve.
+        if floor_reserve <= 1e-9 * demand {
+            floor_reserve = 0.0;
+        }
+        if floor_reserve > self.max_reserve {
+            return None;
+        }
+        let value = |r: f64| {
+            let served: f64 = active
+                .iter()
+                .zip(base)
+                .map(|(&i, &b)| prices[i] * (b + r / (demand * self.durations[i])).min(1.0))
+                .sum();
+            self.holding_cost.unwrap_or(0.0) * r - served
+        };
+        let Some(h) = self.holding_cost else {
+            return Some((0.0, value(0.0)));
+        };
+        // (breakpoint, slope gain lost there) for priced scenarios below 1.
+        let mut breaks: Vec<(f64, f64)> = active
+            .iter()
+            .zip(base)
+            .filter(|&(&i, &b)| prices[i] > 0.0 && b < 1.0)
+            .map(|(&i, &b)| {
+                let duration = self.durations[i];
+                (
+                    demand * duration * (1.0 - b),
+                    prices[i] / (demand * duration),
+                )
+            })
+            .collect();
+        breaks.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut gain: f64 = breaks
+            .iter()
+            .filter(|&&(at, _)| at > floor_reserve)
+            .map(|&(_, g)| g)
+            .sum();
+        let mut r = floor_reserve;
+        for &(at, g) in &breaks {
+            if at <= floor_reserve {
+                continue;
+            }
+            if gain <= h {
+                break;
+            }
+            r = at.min(self.max_reserve);
+            if at >= self.max_reserve {
+                break;
+            }
+            gain -= g;
+        }
+        Some((r, value(r)))
+    }
+}
+
+impl OptionData {
+    /// Cap_o = cap_o y_o + u_o m_o.
+    fn capacity_of(&self, selected: bool, modules: u32) -> f64 {
+        if !selected {
+            return 0.0;
+        }
+        self.capacity
+            + self
+                .module
+                .map_or(0.0, |m| m.size_per_period * f64::from(modules))
+    }
+}
+
+/// The depth-first search over (y_o, m_o), option by option in search order.
+struct Search<'a> {
+    model: &'a ProductModel,
+    prices: &'a [f64],
+    active: Vec<usize>,
+    /// Capacity per option: the chosen one for decided options, the largest
+    /// for the others.
+    capacities: Vec<f64>,
+    choice: Vec<(bool, u32)>,
+    best_value: f64,
+    best: Option<Vec<(bool, u32)>>,
+}
+
+impl<'a> Search<'a> {
+    fn new(model: &'a ProductModel, prices: &'a [f64], below: f64) -> Search<'a> {
+        Search {
+            model,
+            prices,
+            active: model.active_scenarios(prices),
+            capacities: model.options.iter().map(|o| o.max_capacity).collect(),
+            choice: vec![(false, 0); model.options.len()],
+            best_value: below,
+            best: None,
+        }
+    }
+
+    /// A lower bound on every completion of the options decided so far
+    /// (their fixed and module costs are `fixed`), exact once all are decided.
+    fn bound(&self, fixed: f64) -> Option<f64> {
+        let purchase = self.model.purchase(&self.capacities, None)?;
+        let base = self.model.base_fills(&self.capacities, &self.active);
+        let (_, reserve) = self.model.best_reserve(&base, &self.active, self.prices)?;
+        Some(fixed + purchase + reserve)
+    }
+
+    fn visit(&mut self, depth: usize, fixed: f64) {
+        let Some(bound) = self.bound(fixed) else {
+            return;
+        };
+        // Only strictly better plans (beyond round-off) replace the best.
+        if bound >= self.best_value - 1e-9 * self.best_value.abs().max(1.0) {
+            return;
+        }
+        if depth == self.model.search_order.len() {
+            self.best_value = bound;
+            self.best = Some(self.choice.clone());
+            return;
+        }
+        let o = self.model.search_order[depth];
+        let option = &self.model.options[o];
+        let most_modules = option.module.map_or(0, |m| m.max_modules);
+        // Qualifying an option that adds no capacity only adds its fixed cost.
+        if option.max_capacity > 0.0 {
+            for modules in (0..=most_modules).rev() {
+                self.choice[o] = (true, modules);
+                self.capacities[o] = option.capacity_of(true, modules);
+                let cost = option.fixed_cost
+                    + option
+                        .module
+                        .map_or(0.0, |m| m.cost_per_period * f64::from(modules));
+                self.visit(depth + 1, fixed + cost);
+            }
+        }
+        self.choice[o] = (false, 0);
+        self.capacities[o] = 0.0;
+        self.visit(depth + 1, fixed);
+        self.capacities[o] = option.max_capacity;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::instance::{Floor, OptionId, Product, ProductPolicy, Scenario, SourcingOption};
+    use approx::assert_relative_eq;
+    use proptest::prelude::*;
+
+    /// (unit cost, capacity, fixed cost, region 0..2, module (size, cost, max))
+    type OptionSpec = (f64, f64, f64, usize, Option<(f64, f64, u32)>);
+
+    /// One product of demand 100 with the given options; scenarios as
+    /// (duration, loss per option).
+    fn product(
+        options: &[OptionSpec],
+        scenarios: &[(f64, Vec<f64>)],
+        holding: Option<f64>,
+        max_reserve: Option<f64>,
+        floor: Option<f64>,
+        max_region_share: Option<f64>,
+    ) -> Instance {
+        Instance {
+            products: vec![Product {
+                name: "p".into(),
+                demand_per_period: 100.0,
+                direct_demand_per_period: 100.0,
+                weight: 1.0,
+                holding_cost_per_unit: holding,
+                max_reserve_units: max_reserve,
+                floor: floor.map(|f| Floor::new(f).expect("a share")),
+                policy: ProductPolicy {
+                    min_local_share: None,
+                    max_region_share,
+                },
+                options: (0..options.len()).map(OptionId).collect(),
+            }],
+            options: options
+                .iter()
+                .enumerate()
+                .map(
+                    |(i, &(unit_cost, capacity, fixed, region, module))| SourcingOption {
+                        product: ProductId(0),
+                        supplier: format!("s{i}"),
+                        region: format!("r{region}"),
+                        local: false,
+                        unit_cost,
+                        capacity_per_period: capacity,
+                        fixed_cost_per_period: fixed,
+                        module: module.map(|(size, cost, max)| ModuleSpec {
+                            size_per_period: size,
+                            cost_per_period: cost,
+                            max_modules: max,
+                        }),
+                    },
+                )
+                .collect(),
+            scenarios: scenarios
+                .iter()
+                .enumerate()
+                .map(|(k, (duration, losses))| Scenario {
+                    name: format!("k{k}"),
+                    kind: String::new(),
+                    duration_periods: *duration,
+                    probability: None,
+                    losses: losses
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, &loss)| loss > 0.0)
+                        .map(|(o, &loss)| (OptionId(o), loss))
+                        .collect(),
+                    assembly_losses: Vec::new(),
+                })
+                .collect(),
+            bom: Vec::new(),
+        }
+    }
+
+    fn model_of(instance: &Instance) -> ProductModel {
+        let scenarios = (0..instance.scenarios.len()).map(ScenarioId).collect();
+        ProductModel::new(instance, ProductId(0), true, scenarios)
+    }
+
+    fn value(column: &ProductPlan, prices: &[f64]) -> f64 {
+        column.cost
+            - prices
+                .iter()
+                .zip(&column.fills)
+                .map(|(p, f)| p * f)
+                .sum::<f64>()
+    }
+
+    /// The best value by brute force: every (y, m) of every option, the
+    /// greedy purchase, and the reserve term at every candidate point of its
+    /// convex piecewise-linear function (the ends of its range and every
+    /// breakpoint), evaluated directly.
+    fn brute_force(model: &ProductModel, prices: &[f64]) -> Option<f64> {
+        let n = model.options.len();
+        let all: Vec<usize> = (0..model.scenarios.len()).collect();
+        let mut choices: Vec<Vec<(bool, u32)>> = vec![Vec::new()];
+        for option in &model.options {
+            let most = option.module.map_or(0, |m| m.max_modules);
+            let alternatives: Vec<(bool, u32)> = std::iter::once((false, 0))
+                .chain((0..=most).map(|m| (true, m)))
+                .collect();
+            choices = choices
+                .into_iter()
+                .flat_map(|c| {
+                    alternatives.iter().map(move |&a| {
+                        let mut c = c.clone();
+                        c.push(a);
+                        c
+                    })
+                })
+                .collect();
+        }
+        let mut best: Option<f64> = None;
+        for choice in choices {
+            let capacities: Vec<f64> = (0..n)
+                .map(|o| model.options[o].capacity_of(choice[o].0, choice[o].1))
+                .collect();
+            let Some(purchase) = model.purchase(&capacities, None) else {
+                continue;
+            };
+            let fixed: f64 = (0..n)
+                .map(|o| {
+                    let option = &model.options[o];
+                    let (selected, modules) = choice[o];
+                    if selected {
+                        option.fixed_cost
+                            + option
+                                .module
+                                .map_or(0.0, |m| m.cost_per_period * f64::from(modules))
+                    } else {
+                        0.0
+                    }
+                })
+                .sum();
+            let base = model.base_fills(&capacities, &all);
+            let d = model.demand;
+            let floor_reserve = all
+                .iter()
+                .map(|&i| d * model.durations[i] * (model.own_floor - base[i]))
+                .fold(0.0, f64::max);
+            let floor_reserve = if floor_reserve <= 1e-9 * d {
+                0.0
+            } else {
+                floor_reserve
+            };
+            if floor_reserve > model.max_reserve {
+                continue;
+            }
+            let reserve_value = |r: f64| {
+                model.holding_cost.unwrap_or(0.0) * r
+                    - all
+                        .iter()
+                        .map(|&i| prices[i] * (base[i] + r / (d * model.durations[i])).min(1.0))
+                        .sum::<f64>()
+            };
+            let mut candidates = vec![floor_reserve];
+            if model.holding_cost.is_some() {
+                candidates.extend(
+                    all.iter()
+                        .map(|&i| d * model.durations[i] * (1.0 - base[i])),
+                );
+                if model.max_reserve.is_finite() {
+                    candidates.push(model.max_reserve);
+                }
+            }
+            let reserve = candidates
+                .into_iter()
+                .filter(|&r| r >= floor_reserve && r <= model.max_reserve)
+                .map(reserve_value)
+                .fold(f64::INFINITY, f64::min);
+            let total = fixed + purchase + reserve;
+            best = Some(best.map_or(total, |b: f64| b.min(total)));
+        }
+        best
+    }
+
+    /// Two options (a cheap one lost in the scenario, a dear standby), a
+    /// scenario of 2 periods, and a price of 1000 on its fill. Plans:
+    /// cheap only, 100 × 1 + 10 = 110, fill 0, value 110;
+    /// cheap + standby (capacity 50), 110 + 5 = 115, fill 0.5, value −385;
+    /// cheap + reserve 200 units at 0.1, 110 + 20 = 130, fill 1, value −870;
+    /// cheap + standby + reserve 100, 115 + 10 = 125, fill 1, value −875.
+    #[test]
+    fn prices_a_standby_and_a_reserve_by_hand() {
+        let instance = product(
+            &[(1.0, 100.0, 10.0, 0, None), (3.0, 50.0, 5.0, 1, None)],
+            &[(2.0, vec![1.0, 0.0])],
+            Some(0.1),
+            None,
+            None,
+            None,
+        );
+        let model = model_of(&instance);
+        let column = model.price(&[1000.0], f64::INFINITY).expect("a plan");
+        assert_eq!(
+            column
+                .options
+                .iter()
+                .map(|o| o.selected)
+                .collect::<Vec<_>>(),
+            [true, true]
+        );
+        assert_relative_eq!(column.reserve_units, 100.0);
+        assert_relative_eq!(column.cost, 125.0);
+        assert_relative_eq!(column.fills[0], 1.0);
+        assert_relative_eq!(value(&column, &[1000.0]), -875.0);
+        // Nothing below −875 exists.
+        assert_eq!(model.price(&[1000.0], -875.0), None);
+    }
+
+    /// A product's own floor of 0.8 forces reserve even at price 0: the
+    /// cheap option alone (lost for 2 periods) needs 160 units.
+    #[test]
+    fn an_own_floor_is_met_at_any_price() {
+        let instance = product(
+            &[(1.0, 100.0, 10.0, 0, None)],
+            &[(2.0, vec![1.0])],
+            Some(0.1),
+            None,
+            Some(0.8),
+            None,
+        );
+        let column = model_of(&instance)
+            .price(&[0.0], f64::INFINITY)
+            .expect("a plan");
+        assert_relative_eq!(column.reserve_units, 160.0);
+        assert_relative_eq!(column.fills[0], 0.8);
+        // A reserve cap below 160 leaves no plan.
+        let capped = product(
+            &[(1.0, 100.0, 10.0, 0, None)],
+            &[(2.0, vec![1.0])],
+            Some(0.1),
+            Some(150.0),
+            Some(0.8),
+            None,
+        );
+        assert_eq!(model_of(&capped).price(&[0.0], f64::INFINITY), None);
+    }
+
+    /// The region allowance moves purchases to the dearer region: at most
+    /// 60 of the 100 units from r0.
+    #[test]
+    fn purchases_respect_the_region_allowance() {
+        let instance = product(
+            &[(1.0, 100.0, 0.0, 0, None), (2.0, 100.0, 0.0, 1, None)],
+            &[],
+            None,
+            None,
+            None,
+            Some(0.6),
+        );
+        let column = model_of(&instance)
+            .price(&[], f64::INFINITY)
+            .expect("a plan");
+        assert_relative_eq!(column.options[0].quantity_per_period, 60.0);
+        assert_relative_eq!(column.options[1].quantity_per_period, 40.0);
+        assert_relative_eq!(column.cost, 140.0);
+    }
+
+    fn option_spec() -> impl Strategy<Value = OptionSpec> {
+        (
+            1.0..5.0f64,
+            prop_oneof![Just(0.0), 10.0..120.0f64],
+            prop_oneof![Just(0.0), 1.0..40.0f64],
+            0..3usize,
+            prop::option::weighted(0.3, (10.0..60.0f64, 5.0..60.0f64, 1..4u32)),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// The search finds the brute-force optimum, and the column it
+        /// returns has that value.
+        #[test]
+        fn the_search_finds_the_brute_force_optimum(
+            options in prop::collection::vec(option_spec(), 1..5),
+            scenarios in prop::collection::vec(
+                (1.0..6.0f64, prop::collection::vec(prop_oneof![Just(0.0), Just(1.0), 0.1..0.9f64], 5)),
+                0..4,
+            ),
+            prices in prop::collection::vec(prop_oneof![Just(0.0), 0.0..500.0f64], 4),
+            holding in prop::option::of(0.0..2.0f64),
+            max_reserve in prop::option::of(0.0..400.0f64),
+            floor in prop::option::weighted(0.3, 0.1..0.9f64),
+            max_region_share in prop::option::weighted(0.3, 0.4..1.0f64),
+        ) {
+            let scenarios: Vec<(f64, Vec<f64>)> = scenarios
+                .into_iter()
+                .map(|(t, losses)| (t.round(), losses[..options.len()].to_vec()))
+                .collect();
+            let instance = product(&options, &scenarios, holding, max_reserve, floor, max_region_share);
+            let model = model_of(&instance);
+            let prices = &prices[..scenarios.len()];
+            let expected = brute_force(&model, prices);
+            let found = model.price(prices, f64::INFINITY);
+            match (expected, found) {
+                (Some(expected), Some(column)) => {
+                    prop_assert!(model.meets_own_floor(&column));
+                    let tolerance = 1e-6 * expected.abs().max(1.0);
+                    prop_assert!((value(&column, prices) - expected).abs() <= tolerance,
+                        "search {} vs brute force {}", value(&column, prices), expected);
+                }
+                (None, None) => {}
+                (expected, found) => prop_assert!(false, "brute force {expected:?} vs search {found:?}"),
+            }
+        }
+    }
+}
