@@ -21,10 +21,12 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::formulation::{formulate, ModelSize, Requirement};
-use crate::instance::{Instance, Measure, ProductId, ScenarioId};
+use crate::instance::{Instance, Measure, ProductId};
 use crate::plan::Plan;
-use crate::pricing::{ProductModel, ProductPlan};
-use crate::solve::{run, solve_formulation, status_of, Outcome, Settings, SolverError, Status};
+use crate::pricing::{least_fill, ProductModel, ProductPlan};
+use crate::solve::{
+    run, solve_formulation, status_of, Method, Outcome, Settings, SolverError, Status,
+};
 
 /// Whether column generation solves `requirement` on `instance`: no BOM,
 /// a coupled measure (`worst` or `expected`) with rows, and every product
@@ -38,6 +40,9 @@ pub fn applies(instance: &Instance, requirement: Requirement) -> bool {
             .product_ids()
             .all(|p| ProductModel::supports(instance, p))
 }
+
+/// Rounds of column generation at most (generated instances need 3–6).
+const MAX_ROUNDS: usize = 200;
 
 /// A product in the master: its pricing data, the master row and factor of
 /// each of its scenarios, and its columns so far.
@@ -80,15 +85,7 @@ struct CouplingRows {
 
 /// Builds one block per product and the coupling rows of the measure.
 fn blocks(instance: &Instance, requirement: Requirement) -> (Vec<Block>, CouplingRows) {
-    let mut touching: Vec<Vec<ScenarioId>> = vec![Vec::new(); instance.products.len()];
-    for (k, scenario) in instance.scenarios.iter().enumerate() {
-        for &(o, _) in &scenario.losses {
-            let p = instance.option(o).product.0;
-            if touching[p].last() != Some(&ScenarioId(k)) {
-                touching[p].push(ScenarioId(k));
-            }
-        }
-    }
+    let touching = crate::pricing::scenarios_touching(instance);
     let total_weight = instance.total_weight();
     let target = requirement.floor.value() * total_weight;
     let probability = instance.scenario_weights();
@@ -140,7 +137,7 @@ fn blocks(instance: &Instance, requirement: Requirement) -> (Vec<Block>, Couplin
                 model: ProductModel::new(
                     instance,
                     ProductId(p),
-                    requirement.product_floors,
+                    least_fill(instance, ProductId(p), requirement),
                     scenarios,
                 ),
                 links,
@@ -166,14 +163,7 @@ pub fn solve(
             .map(|limit| (limit - started.elapsed().as_secs_f64()).max(0.0)),
         ..*settings
     };
-    let workers = settings.threads.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        |n| n as usize,
-    );
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(workers)
-        .build()
-        .map_err(|e| SolverError(format!("cannot start {workers} worker threads: {e}")))?;
+    let pool = crate::decompose::worker_pool(settings)?;
 
     let (mut blocks, rows) = blocks(instance, requirement);
     // First columns: each product's cheapest plan, its strongest plan (which
@@ -187,7 +177,7 @@ pub fn solve(
             block.columns.extend(block.model.strongest());
             if let Some(plan) = start {
                 let column = block.model.column_of(instance, plan);
-                if block.model.meets_own_floor(&column) {
+                if block.model.meets_least_fill(&column) {
                     block.columns.push(column);
                 }
             }
@@ -199,6 +189,7 @@ pub fn solve(
             Status::Infeasible,
             started.elapsed().as_secs_f64(),
             ModelSize::default(),
+            Method::ColumnGeneration,
         ));
     }
 
@@ -223,6 +214,12 @@ pub fn solve(
     }
     let mut master = problem.optimise(highs::Sense::Minimise);
     let mut bound = f64::NEG_INFINITY;
+    // λ and reduced costs of the last master LP solved, per master column
+    // (later columns: λ = 0 and a negative reduced cost).
+    let mut lambda: Vec<f64> = Vec::new();
+    let mut reduced_cost: Vec<f64> = Vec::new();
+    let mut master_value = f64::INFINITY;
+    let mut last_lagrangian = f64::NEG_INFINITY;
     let mut round = 0;
     let target_gap = settings.relative_gap / 2.0;
     loop {
@@ -231,7 +228,15 @@ pub fn solve(
             verbose: false,
             ..remaining(settings)
         };
-        let (solved, _) = run(master, &lp_settings)?;
+        if round == 2 {
+            // New columns leave the last basis primal feasible: the primal
+            // simplex goes on from it (at XL 1–3 s a round, against 3–9 s
+            // for the default dual simplex and for a solve from scratch).
+            master.try_set_option("simplex_strategy", 4).map_err(|e| {
+                SolverError(format!("cannot set HiGHS option simplex_strategy: {e:?}"))
+            })?;
+        }
+        let (solved, lp_seconds) = run(master, &lp_settings)?;
         match status_of(&solved)? {
             Status::Optimal => {}
             Status::Infeasible => {
@@ -239,6 +244,7 @@ pub fn solve(
                     Status::Infeasible,
                     started.elapsed().as_secs_f64(),
                     ModelSize::default(),
+                    Method::ColumnGeneration,
                 ))
             }
             // Out of time: go on to the binary master with what there is.
@@ -247,9 +253,11 @@ pub fn solve(
                 break;
             }
         }
-        let master_value = solved.objective_value();
+        master_value = solved.objective_value();
         let solution = solved.get_solution();
         let duals: Vec<f64> = solution.dual_rows()[products..].to_vec();
+        lambda = solution.columns().to_vec();
+        reduced_cost = solution.dual_columns().to_vec();
         master = highs::Model::from(solved);
 
         // Price every product; the Lagrangian bound needs each one's best value.
@@ -286,6 +294,7 @@ pub fn solve(
             .sum();
         let lagrangian = priced_rows + priced.iter().map(|(v, _)| v).sum::<f64>();
         bound = bound.max(lagrangian);
+        last_lagrangian = lagrangian;
         let mut added = 0;
         for (p, (_, column)) in priced.into_iter().enumerate() {
             if let Some(column) = column {
@@ -307,13 +316,16 @@ pub fn solve(
         let lp_gap = (master_value - bound) / master_value.abs().max(1e-9);
         if settings.verbose {
             eprintln!(
-                "divopt: column generation round {round}: master LP {master_value:.6e}, \
-                 bound {bound:.6e} (gap {lp_gap:.2e}), {added} new plans, {} in all, {:.2} s",
+                "divopt: column generation round {round}: master LP {master_value:.6e} \
+                 ({lp_seconds:.2} s), bound {bound:.6e} (gap {lp_gap:.2e}), {added} new plans, \
+                 {} in all, {:.2} s",
                 owner.len(),
                 started.elapsed().as_secs_f64()
             );
         }
-        if added == 0 || lp_gap <= target_gap {
+        // Every round adds plans strictly better than the known ones, so the
+        // loop ends; the round cap only guards against round-off cycling.
+        if added == 0 || lp_gap <= target_gap || round >= MAX_ROUNDS {
             break;
         }
         if settings
@@ -324,55 +336,15 @@ pub fn solve(
         }
     }
 
-    // The master with λ binary, over every column found.
-    let mut problem = highs::ColProblem::default();
-    let convexity: Vec<highs::Row> = (0..products).map(|_| problem.add_row(1.0..=1.0)).collect();
-    let coupling: Vec<highs::Row> = rows.rhs.iter().map(|&b| problem.add_row(b..)).collect();
-    for &(p, j) in &owner {
-        let block = &blocks[p];
-        let column = &block.columns[j];
-        let factors = std::iter::once((convexity[p], 1.0)).chain(
-            block
-                .coefficients(column)
-                .into_iter()
-                .map(|(r, a)| (coupling[r], a)),
-        );
-        problem.add_integer_column(column.cost, 0.0..=1.0, factors);
-    }
     drop(master);
+    lambda.resize(owner.len(), 0.0);
+    reduced_cost.resize(owner.len(), f64::NEG_INFINITY);
     let size = ModelSize {
         variables: owner.len(),
         binaries: owner.len(),
         integers: 0,
         constraints: products + rows.rhs.len(),
     };
-    let mut binary = problem.optimise(highs::Sense::Minimise);
-    binary
-        .try_set_option("mip_rel_gap", target_gap)
-        .map_err(|e| SolverError(format!("cannot set HiGHS option mip_rel_gap: {e:?}")))?;
-    let (solved, _) = run(binary, &remaining(settings))?;
-    let status = status_of(&solved)?;
-    let mut plan = None;
-    if matches!(status, Status::Optimal | Status::TimeLimit) {
-        let solution = solved.get_solution();
-        let mut joined = Plan {
-            options: vec![Default::default(); instance.options.len()],
-            reserve_units: vec![0.0; instance.products.len()],
-        };
-        let mut cost = 0.0;
-        for (&(p, j), &lambda) in owner.iter().zip(solution.columns()) {
-            if lambda > 0.5 {
-                let column = &blocks[p].columns[j];
-                let product = instance.product(ProductId(p));
-                for (&o, decision) in product.options.iter().zip(&column.options) {
-                    joined.options[o.0] = *decision;
-                }
-                joined.reserve_units[p] = column.reserve_units;
-                cost += column.cost;
-            }
-        }
-        plan = Some((joined, cost));
-    }
     // Without a bound (no master LP solved in time) the gap is unknown: 1.
     let gap_of = |cost: f64| {
         if bound.is_finite() {
@@ -381,6 +353,73 @@ pub fn solve(
             1.0
         }
     };
+    let master = Master {
+        blocks: &blocks,
+        rows: &rows,
+        owner: &owner,
+    };
+    // The master with λ binary: first only over the products the LP leaves
+    // fractional (the others keep the one column they use whole); if that
+    // plan is not within the gap, over every column found, starting from it.
+    let whole = |j: usize| lambda[j] >= 1.0 - 1e-6;
+    let mut settled = vec![false; products];
+    for (j, &(p, _)) in owner.iter().enumerate() {
+        settled[p] |= whole(j);
+    }
+    let keep: Vec<bool> = (0..owner.len())
+        .map(|j| !settled[owner[j].0] || whole(j))
+        .collect();
+    let mut choice = master.binary(&keep, None, target_gap, &remaining(settings))?;
+    if settings.verbose {
+        eprintln!(
+            "divopt: binary master over the {} products the LP leaves fractional: {}, {:.2} s",
+            settled.iter().filter(|&&s| !s).count(),
+            choice
+                .as_ref()
+                .map_or("no plan".to_string(), |c| format!("cost {:.6e}", c.cost)),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    if choice
+        .as_ref()
+        .is_none_or(|c| gap_of(c.cost) > settings.relative_gap)
+    {
+        // Reduced-cost fixing: any choice costs at least the last master LP
+        // value plus the reduced costs (at the last LP's duals) of its
+        // columns, and the products' best reduced costs sum to (last
+        // Lagrangian bound − LP value). So a choice that uses a column whose
+        // reduced cost exceeds (cost found − last Lagrangian bound) costs
+        // more than the choice found; only the other columns enter.
+        let slack = choice
+            .as_ref()
+            .map_or(f64::INFINITY, |c| c.cost - last_lagrangian);
+        let promising: Vec<bool> = reduced_cost
+            .iter()
+            .map(|&rc| rc <= slack + 1e-9 * master_value.abs())
+            .collect();
+        let better = master.binary(
+            &promising,
+            choice.as_ref(),
+            target_gap,
+            &remaining(settings),
+        )?;
+        if let Some(better) = better {
+            if choice.as_ref().is_none_or(|c| better.cost < c.cost) {
+                choice = Some(better);
+            }
+        }
+        if settings.verbose {
+            eprintln!(
+                "divopt: binary master over the {} plans whose reduced cost leaves room: {}, {:.2} s",
+                promising.iter().filter(|&&p| p).count(),
+                choice
+                    .as_ref()
+                    .map_or("no plan".to_string(), |c| format!("cost {:.6e}", c.cost)),
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    let plan = choice.map(|c| (master.join(instance, &c), c.cost));
     if let Some((plan, cost)) = &plan {
         if gap_of(*cost) <= settings.relative_gap {
             return Ok(Outcome {
@@ -390,6 +429,7 @@ pub fn solve(
                 gap: Some(gap_of(*cost)),
                 seconds: started.elapsed().as_secs_f64(),
                 size,
+                method: Method::ColumnGeneration,
             });
         }
     }
@@ -404,6 +444,7 @@ pub fn solve(
             gap: Some(gap_of(*cost)),
             seconds: started.elapsed().as_secs_f64(),
             size,
+            method: Method::ColumnGeneration,
         });
     }
     if settings.verbose {
@@ -427,4 +468,110 @@ pub fn solve(
     }
     outcome.seconds = started.elapsed().as_secs_f64();
     Ok(outcome)
+}
+
+/// A choice of one master column per product, and its cost per period.
+#[derive(Debug, Clone)]
+struct Choice {
+    /// Master column indices (into `owner`).
+    columns: Vec<usize>,
+    cost: f64,
+}
+
+/// The master's columns, for the binary solves.
+struct Master<'a> {
+    blocks: &'a [Block],
+    rows: &'a CouplingRows,
+    /// (product, column of its block) per master column.
+    owner: &'a [(usize, usize)],
+}
+
+impl Master<'_> {
+    /// Solves the master with λ binary over the columns `keep` marks, at
+    /// relative gap `gap`, from `start` when given (it must use only kept
+    /// columns). `None` when no choice was found (infeasible or out of time).
+    fn binary(
+        &self,
+        keep: &[bool],
+        start: Option<&Choice>,
+        gap: f64,
+        settings: &Settings,
+    ) -> Result<Option<Choice>, SolverError> {
+        let mut problem = highs::ColProblem::default();
+        let convexity: Vec<highs::Row> = (0..self.blocks.len())
+            .map(|_| problem.add_row(1.0..=1.0))
+            .collect();
+        let coupling: Vec<highs::Row> = self
+            .rows
+            .rhs
+            .iter()
+            .map(|&b| problem.add_row(b..))
+            .collect();
+        // kept[i]: the master column of the binary problem's column i.
+        let kept: Vec<usize> = (0..self.owner.len()).filter(|&j| keep[j]).collect();
+        for &j in &kept {
+            let (p, c) = self.owner[j];
+            let block = &self.blocks[p];
+            let column = &block.columns[c];
+            let factors = std::iter::once((convexity[p], 1.0)).chain(
+                block
+                    .coefficients(column)
+                    .into_iter()
+                    .map(|(r, a)| (coupling[r], a)),
+            );
+            problem.add_integer_column(column.cost, 0.0..=1.0, factors);
+        }
+        let mut model = problem.optimise(highs::Sense::Minimise);
+        model
+            .try_set_option("mip_rel_gap", gap)
+            .map_err(|e| SolverError(format!("cannot set HiGHS option mip_rel_gap: {e:?}")))?;
+        if let Some(start) = start {
+            let mut values = vec![0.0; kept.len()];
+            for &j in &start.columns {
+                if let Ok(i) = kept.binary_search(&j) {
+                    values[i] = 1.0;
+                }
+            }
+            model
+                .try_set_solution(Some(&values), None, None, None)
+                .map_err(|e| SolverError(format!("cannot pass the starting choice: {e:?}")))?;
+        }
+        let (solved, _) = run(model, settings)?;
+        if !matches!(status_of(&solved)?, Status::Optimal | Status::TimeLimit) {
+            return Ok(None);
+        }
+        let solution = solved.get_solution();
+        let columns: Vec<usize> = kept
+            .iter()
+            .zip(solution.columns())
+            .filter(|&(_, &lambda)| lambda > 0.5)
+            .map(|(&j, _)| j)
+            .collect();
+        let cost = columns
+            .iter()
+            .map(|&j| {
+                let (p, c) = self.owner[j];
+                self.blocks[p].columns[c].cost
+            })
+            .sum();
+        Ok(Some(Choice { columns, cost }))
+    }
+
+    /// The plan of a choice: each product's chosen column.
+    fn join(&self, instance: &Instance, choice: &Choice) -> Plan {
+        let mut plan = Plan {
+            options: vec![Default::default(); instance.options.len()],
+            reserve_units: vec![0.0; instance.products.len()],
+        };
+        for &j in &choice.columns {
+            let (p, c) = self.owner[j];
+            let column = &self.blocks[p].columns[c];
+            let product = instance.product(ProductId(p));
+            for (&o, decision) in product.options.iter().zip(&column.options) {
+                plan.options[o.0] = *decision;
+            }
+            plan.reserve_units[p] = column.reserve_units;
+        }
+        plan
+    }
 }

@@ -15,7 +15,8 @@ use rayon::prelude::*;
 use crate::formulation::{formulate, ModelSize, Requirement};
 use crate::instance::{Instance, Measure, OptionId, ProductId, Scenario};
 use crate::plan::Plan;
-use crate::solve::{solve_formulation, Outcome, Settings, SolverError, Status};
+use crate::pricing::{least_fill, scenarios_touching, ProductModel};
+use crate::solve::{solve_formulation, Method, Outcome, Settings, SolverError, Status};
 
 /// Whether `requirement` leaves the products of `instance` independent.
 pub fn separable(instance: &Instance, requirement: Requirement) -> bool {
@@ -76,12 +77,110 @@ pub fn blocks(instance: &Instance) -> Vec<Instance> {
     blocks
 }
 
+/// Solves `instance` product by product (call only when [`separable`]).
+/// When every product can be priced ([`ProductModel::supports`]), each
+/// product's cheapest plan comes from the exact search of src/pricing.rs
+/// at zero prices ([`search`]); otherwise from a small HiGHS model per
+/// product ([`solve_blocks`]).
+pub fn solve(
+    instance: &Instance,
+    requirement: Requirement,
+    settings: &Settings,
+    start: Option<&Plan>,
+) -> Result<Outcome, SolverError> {
+    if instance
+        .product_ids()
+        .all(|p| ProductModel::supports(instance, p))
+    {
+        search(instance, requirement, settings)
+    } else {
+        solve_blocks(instance, requirement, settings, start)
+    }
+}
+
+/// Each product's cheapest plan that reaches its least fill (its own floor,
+/// and the floor of the `each` measure), found by exact search, as many
+/// products at once as `settings.threads` (default: the machine's cores).
+/// The search is exact, so the gap is 0; it has no time limit (a product
+/// has at most [`crate::pricing::MAX_OPTIONS`] options, and the search
+/// takes milliseconds on generated products of 10 options).
+pub fn search(
+    instance: &Instance,
+    requirement: Requirement,
+    settings: &Settings,
+) -> Result<Outcome, SolverError> {
+    let started = Instant::now();
+    if settings.verbose {
+        eprintln!(
+            "divopt: nothing couples the products in this model (the floor-0 baseline, or \
+             the `each` measure); each product's cheapest plan comes from an exact search"
+        );
+    }
+    let pool = worker_pool(settings)?;
+    let touching = scenarios_touching(instance);
+    let columns: Vec<Option<crate::pricing::ProductPlan>> = pool.install(|| {
+        touching
+            .into_par_iter()
+            .enumerate()
+            .map(|(p, scenarios)| {
+                let p = ProductId(p);
+                let model =
+                    ProductModel::new(instance, p, least_fill(instance, p, requirement), scenarios);
+                let prices = vec![0.0; model.scenarios.len()];
+                model.price(&prices, f64::INFINITY)
+            })
+            .collect()
+    });
+    let seconds = started.elapsed().as_secs_f64();
+    if columns.iter().any(Option::is_none) {
+        return Ok(Outcome::without_plan(
+            Status::Infeasible,
+            seconds,
+            ModelSize::default(),
+            Method::SearchPerProduct,
+        ));
+    }
+    let mut plan = Plan {
+        options: vec![Default::default(); instance.options.len()],
+        reserve_units: Vec::with_capacity(instance.products.len()),
+    };
+    let mut objective = 0.0;
+    for (product, column) in instance.products.iter().zip(columns.into_iter().flatten()) {
+        for (&o, decision) in product.options.iter().zip(column.options) {
+            plan.options[o.0] = decision;
+        }
+        plan.reserve_units.push(column.reserve_units);
+        objective += column.cost;
+    }
+    Ok(Outcome {
+        status: Status::Optimal,
+        plan: Some(plan),
+        objective: Some(objective),
+        gap: Some(0.0),
+        seconds,
+        size: ModelSize::default(),
+        method: Method::SearchPerProduct,
+    })
+}
+
+/// A pool of `settings.threads` workers (default: the machine's cores).
+pub(crate) fn worker_pool(settings: &Settings) -> Result<rayon::ThreadPool, SolverError> {
+    let workers = settings.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |n| n as usize,
+    );
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .build()
+        .map_err(|e| SolverError(format!("cannot start {workers} worker threads: {e}")))
+}
+
 /// Solves `instance` block by block (call only when [`separable`]): each
 /// block with one HiGHS thread, as many blocks at once as `settings.threads`
 /// (default: the machine's cores), all within the time limit. The plans are
 /// joined; the gap is the blocks' combined gap, Σ (cost − bound) / Σ cost.
 /// A block that ends without a plan (time limit) leaves the whole without one.
-pub fn solve(
+pub fn solve_blocks(
     instance: &Instance,
     requirement: Requirement,
     settings: &Settings,
@@ -100,14 +199,7 @@ pub fn solve(
     }
     // HiGHS fixes a thread's worker count the first time it solves there,
     // so the blocks (one HiGHS thread each) run on threads of their own.
-    let workers = settings.threads.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        |n| n as usize,
-    );
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(workers)
-        .build()
-        .map_err(|e| SolverError(format!("cannot start {workers} worker threads: {e}")))?;
+    let pool = worker_pool(settings)?;
     let outcomes: Vec<Outcome> = pool.install(|| {
         blocks
             .par_iter()
@@ -140,7 +232,12 @@ pub fn solve(
         .into_iter()
         .find(|&status| outcomes.iter().any(|o| o.status == status));
     if let Some(status @ (Status::Infeasible | Status::NoPlanInTime)) = worst_status {
-        return Ok(Outcome::without_plan(status, seconds, size));
+        return Ok(Outcome::without_plan(
+            status,
+            seconds,
+            size,
+            Method::HighsPerProduct,
+        ));
     }
 
     // Join the blocks' plans: block option i of product p is the instance's
@@ -171,6 +268,7 @@ pub fn solve(
         }),
         seconds,
         size,
+        method: Method::HighsPerProduct,
     })
 }
 

@@ -9,7 +9,7 @@ use crate::formulation::formulate;
 use crate::formulation::{ModelSize, Requirement};
 use crate::instance::Instance;
 use crate::plan::Plan;
-use crate::solve::{solve_formulation, Settings, SolverError, Status};
+use crate::solve::{solve_formulation, Method, Settings, SolverError, Status};
 
 /// A plan that passed the independent check, with what it costs and does.
 #[derive(Debug, Clone)]
@@ -29,13 +29,15 @@ pub struct Solution {
     pub baseline: Option<CheckedPlan>,
     /// Relative optimality gap of `best`.
     pub gap: Option<f64>,
-    /// Seconds in HiGHS, for the requirement's solve and the baseline's.
+    /// Seconds solving (HiGHS, column generation or search), for the requirement and the baseline.
     pub solve_seconds: f64,
     /// The size of the model solved (`None` when the floor is out of reach
     /// and no model was solved for it).
     pub size: Option<ModelSize>,
     /// The highest floor the measure can reach and what caps it.
     pub attainable: Attainable,
+    /// How the plan was found (`None` when no model was solved).
+    pub method: Option<Method>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +58,7 @@ struct Checked {
     gap: Option<f64>,
     seconds: f64,
     size: ModelSize,
+    method: Method,
 }
 
 /// Solves once and judges the plan (if any) with the independent evaluator.
@@ -90,6 +93,7 @@ fn solve_checked(
         gap: outcome.gap,
         seconds: outcome.seconds,
         size: outcome.size,
+        method: outcome.method,
     })
 }
 
@@ -161,6 +165,7 @@ pub fn max_floor_within_budget(
                 solve_seconds: outcome.seconds,
                 size: Some(outcome.size),
                 attainable: attainable(instance, measure),
+                method: Some(outcome.method),
             },
         });
     };
@@ -216,6 +221,7 @@ pub fn optimize_against(
             solve_seconds: 0.0,
             size: None,
             attainable,
+            method: None,
         });
     }
     let checked = solve_checked(instance, requirement, settings, start)?;
@@ -228,5 +234,6 @@ pub fn optimize_against(
         solve_seconds: checked.seconds,
         size: Some(checked.size),
         attainable,
+        method: Some(checked.method),
     })
 }

@@ -20,12 +20,46 @@
 //!
 //! Plain arithmetic on the instance: no solver, no good_lp.
 
-use crate::instance::{Instance, ModuleSpec, ProductId, ScenarioId};
+use crate::formulation::Requirement;
+use crate::instance::{Instance, Measure, ModuleSpec, ProductId, ScenarioId};
 use crate::plan::{OptionDecision, Plan};
 
 /// Products with more options than this are left to the whole model (the
 /// search is exponential in the options in the worst case).
 pub const MAX_OPTIONS: usize = 16;
+
+/// The least fill product `p` must reach in every scenario under
+/// `requirement`: its own floor f_p (row 6, when product floors apply) and,
+/// for the `each` measure, the floor f when the product carries weight (row
+/// 5 each); 0 when neither applies.
+pub fn least_fill(instance: &Instance, p: ProductId, requirement: Requirement) -> f64 {
+    let product = instance.product(p);
+    let own = match product.floor {
+        Some(f) if requirement.product_floors => f.value(),
+        _ => 0.0,
+    };
+    let each = if requirement.measure == Measure::Each && product.weight > 0.0 {
+        requirement.floor.value()
+    } else {
+        0.0
+    };
+    own.max(each)
+}
+
+/// The scenarios that touch each product (a loss on one of its options), in
+/// input order.
+pub fn scenarios_touching(instance: &Instance) -> Vec<Vec<ScenarioId>> {
+    let mut touching: Vec<Vec<ScenarioId>> = vec![Vec::new(); instance.products.len()];
+    for (k, scenario) in instance.scenarios.iter().enumerate() {
+        for &(o, _) in &scenario.losses {
+            let p = instance.option(o).product.0;
+            if touching[p].last() != Some(&ScenarioId(k)) {
+                touching[p].push(ScenarioId(k));
+            }
+        }
+    }
+    touching
+}
 
 /// One product's part of a plan with its cost and fills: a column of the
 /// column-generation master.
@@ -62,8 +96,8 @@ pub struct ProductModel {
     holding_cost: Option<f64>,
     /// R_p in units (infinite when there is no cap; 0 when not stockpilable).
     max_reserve: f64,
-    /// f_p when in force, else 0.
-    own_floor: f64,
+    /// The least fill the product must reach in every scenario ([`least_fill`]).
+    least_fill: f64,
     options: Vec<OptionData>,
     /// Options by unit cost (ties by position): the greedy purchase order.
     purchase_order: Vec<usize>,
@@ -91,12 +125,12 @@ impl ProductModel {
     }
 
     /// The pricing data of product `p` (call only when [`ProductModel::supports`]).
-    /// `own_floor`: whether the product's own floor f_p is in force.
+    /// `least_fill`: the fill it must reach in every scenario ([`least_fill`]).
     /// `scenarios`: the scenarios that touch p, in input order.
     pub fn new(
         instance: &Instance,
         p: ProductId,
-        own_floor: bool,
+        least_fill: f64,
         scenarios: Vec<ScenarioId>,
     ) -> ProductModel {
         let product = instance.product(p);
@@ -145,10 +179,7 @@ impl ProductModel {
                 None => 0.0,
                 Some(_) => product.max_reserve_units.unwrap_or(f64::INFINITY),
             },
-            own_floor: match product.floor {
-                Some(f) if own_floor => f.value(),
-                _ => 0.0,
-            },
+            least_fill,
             options,
             purchase_order,
             search_order,
@@ -179,7 +210,7 @@ impl ProductModel {
     /// built, the cheapest purchases within them, and the reserve that fills
     /// its longest scenario (within R_p). Its fills are the highest any plan
     /// reaches. `None` when even it cannot meet demand and the region rule or
-    /// the own floor.
+    /// the least fill.
     pub fn strongest(&self) -> Option<ProductPlan> {
         let capacities: Vec<f64> = self.options.iter().map(|o| o.max_capacity).collect();
         let mut quantities = vec![0.0; self.options.len()];
@@ -197,16 +228,16 @@ impl ProductModel {
             })
             .collect();
         let column = self.column(options, crate::report::rounded(reserve));
-        self.meets_own_floor(&column).then_some(column)
+        self.meets_least_fill(&column).then_some(column)
     }
 
-    /// Whether the column's fills meet the product's own floor (to the
-    /// evaluator's tolerance).
-    pub fn meets_own_floor(&self, column: &ProductPlan) -> bool {
+    /// Whether the column's fills reach the least fill (to the evaluator's
+    /// tolerance).
+    pub fn meets_least_fill(&self, column: &ProductPlan) -> bool {
         column
             .fills
             .iter()
-            .all(|&fill| fill >= self.own_floor - crate::evaluate::TOLERANCE)
+            .all(|&fill| fill >= self.least_fill - crate::evaluate::TOLERANCE)
     }
 
     /// The column of product `p`'s part of `plan`.
@@ -233,7 +264,7 @@ impl ProductModel {
         let base = self.base_fills(&capacities, &active);
         let (reserve, _) = self
             .best_reserve(&base, &active, prices)
-            .expect("the search keeps only plans that meet the own floor");
+            .expect("the search keeps only plans that reach the least fill");
         let options = choice
             .iter()
             .zip(quantities)
@@ -282,10 +313,10 @@ impl ProductModel {
     }
 
     /// Scenarios that matter in the search: the priced ones, and every one
-    /// when an own floor is in force.
+    /// when a least fill is in force.
     fn active_scenarios(&self, prices: &[f64]) -> Vec<usize> {
         (0..self.scenarios.len())
-            .filter(|&i| self.own_floor > 0.0 || prices[i] > 0.0)
+            .filter(|&i| self.least_fill > 0.0 || prices[i] > 0.0)
             .collect()
     }
 
@@ -341,8 +372,8 @@ impl ProductModel {
     /// The best reserve r for fills from capacity `base` (per active
     /// scenario): it minimizes h r − Σ prices · min(1, base + r / (d T)) over
     /// r ∈ [r_floor, R_p], where r_floor is the least reserve that meets the
-    /// own floor. Returns (r, that value), or `None` when no reserve within
-    /// R_p meets the own floor.
+    /// least fill. Returns (r, that value), or `None` when no reserve within
+    /// R_p reaches the least fill.
     ///
     /// The function is convex and piecewise linear with breakpoints where a
     /// scenario's fill reaches 1; its slope is h minus the prices of the
@@ -351,19 +382,20 @@ impl ProductModel {
     fn best_reserve(&self, base: &[f64], active: &[usize], prices: &[f64]) -> Option<(f64, f64)> {
         let demand = self.demand;
         let mut floor_reserve: f64 = 0.0;
-        if self.own_floor > 0.0 {
+        if self.least_fill > 0.0 {
             for (&i, &b) in active.iter().zip(base) {
                 floor_reserve =
-                    floor_reserve.max(demand * self.durations[i] * (self.own_floor - b));
+                    floor_reserve.max(demand * self.durations[i] * (self.least_fill - b));
             }
         }
         // Round-off: a floor met up to 1e-9 of demand needs no reserve.
         if floor_reserve <= 1e-9 * demand {
             floor_reserve = 0.0;
         }
-        if floor_reserve > self.max_reserve {
+        if floor_reserve > self.max_reserve * (1.0 + 1e-9) {
             return None;
         }
+        let floor_reserve = floor_reserve.min(self.max_reserve);
         let value = |r: f64| {
             let served: f64 = active
                 .iter()
@@ -573,7 +605,12 @@ mod tests {
 
     fn model_of(instance: &Instance) -> ProductModel {
         let scenarios = (0..instance.scenarios.len()).map(ScenarioId).collect();
-        ProductModel::new(instance, ProductId(0), true, scenarios)
+        let least = least_fill(
+            instance,
+            ProductId(0),
+            Requirement::new(crate::instance::Floor::ZERO, Measure::Worst),
+        );
+        ProductModel::new(instance, ProductId(0), least, scenarios)
     }
 
     fn value(column: &ProductPlan, prices: &[f64]) -> f64 {
@@ -635,7 +672,7 @@ mod tests {
             let d = model.demand;
             let floor_reserve = all
                 .iter()
-                .map(|&i| d * model.durations[i] * (model.own_floor - base[i]))
+                .map(|&i| d * model.durations[i] * (model.least_fill - base[i]))
                 .fold(0.0, f64::max);
             let floor_reserve = if floor_reserve <= 1e-9 * d {
                 0.0
@@ -795,7 +832,7 @@ mod tests {
             let found = model.price(prices, f64::INFINITY);
             match (expected, found) {
                 (Some(expected), Some(column)) => {
-                    prop_assert!(model.meets_own_floor(&column));
+                    prop_assert!(model.meets_least_fill(&column));
                     let tolerance = 1e-6 * expected.abs().max(1.0);
                     prop_assert!((value(&column, prices) - expected).abs() <= tolerance,
                         "search {} vs brute force {}", value(&column, prices), expected);

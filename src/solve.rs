@@ -67,6 +67,33 @@ impl Status {
     }
 }
 
+/// How a plan was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// The compact (lean) model of models/core.md, handed whole to HiGHS.
+    WholeModel,
+    /// One small HiGHS model per product (nothing couples the products).
+    HighsPerProduct,
+    /// Each product's cheapest plan by exact search, without a solver
+    /// (nothing couples the products; src/pricing.rs).
+    SearchPerProduct,
+    /// Column generation: a master problem over whole product plans
+    /// (src/colgen.rs).
+    ColumnGeneration,
+}
+
+impl Method {
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::WholeModel => "whole model",
+            Method::HighsPerProduct => "HiGHS per product",
+            Method::SearchPerProduct => "exact search per product",
+            Method::ColumnGeneration => "column generation",
+        }
+    }
+}
+
 /// The solver's answer.
 #[derive(Debug, Clone)]
 pub struct Outcome {
@@ -78,12 +105,14 @@ pub struct Outcome {
     /// Relative gap between the plan's cost and the best bound.
     pub gap: Option<f64>,
     pub seconds: f64,
+    /// The size of the last model HiGHS solved (zero for the search).
     pub size: ModelSize,
+    pub method: Method,
 }
 
 impl Outcome {
     /// An outcome without a plan (`Infeasible` or `NoPlanInTime`).
-    pub fn without_plan(status: Status, seconds: f64, size: ModelSize) -> Outcome {
+    pub fn without_plan(status: Status, seconds: f64, size: ModelSize, method: Method) -> Outcome {
         Outcome {
             status,
             plan: None,
@@ -91,6 +120,7 @@ impl Outcome {
             gap: None,
             seconds,
             size,
+            method,
         }
     }
 }
@@ -203,7 +233,12 @@ pub fn solve_formulation(
         }
     }
     if matches!(status, Status::Infeasible | Status::NoPlanInTime) {
-        return Ok(Outcome::without_plan(status, seconds, size));
+        return Ok(Outcome::without_plan(
+            status,
+            seconds,
+            size,
+            Method::WholeModel,
+        ));
     }
     let gap = solved.mip_gap();
     let gap = if gap.is_finite() { gap.max(0.0) } else { 0.0 };
@@ -215,6 +250,7 @@ pub fn solve_formulation(
         gap: Some(gap),
         seconds,
         size,
+        method: Method::WholeModel,
     })
 }
 

@@ -47,6 +47,10 @@ pub struct Summary {
     pub unreachable_policies: Vec<String>,
     /// With --budget: the cost per period allowed (the floor is the highest it buys).
     pub budget: Option<f64>,
+    /// How the plan was found: whole_model, column_generation,
+    /// search_per_product or highs_per_product.
+    pub method: Option<crate::solve::Method>,
+    /// Size of the last model HiGHS solved (all 0 for the search).
     pub model: Option<ModelSize>,
     pub solve_seconds: f64,
 }
@@ -126,6 +130,7 @@ impl Summary {
             budget: None,
             scenarios: instance.scenarios.len(),
             scenarios_equally_likely: instance.probabilities_assumed_equal(),
+            method: solution.method,
             model: solution.size,
             solve_seconds: solution.solve_seconds,
         }

@@ -132,17 +132,30 @@ pub fn summary_text(instance: &Instance, solution: &Solution, summary: &Summary)
     let gap = summary.gap.unwrap_or(0.0);
     let _ = writeln!(
         out,
-        "Status: {} (gap {:.4}%), {:.2} s in HiGHS",
+        "Status: {} (gap {:.4}%), {:.2} s solving",
         summary.status,
         100.0 * gap,
         solution.solve_seconds
     );
-    if let Some(size) = solution.size {
-        let _ = writeln!(
-            out,
-            "Model: {} variables ({} binary, {} integer), {} constraints",
-            size.variables, size.binaries, size.integers, size.constraints
-        );
+    match (solution.method, solution.size) {
+        (Some(crate::solve::Method::SearchPerProduct), _) => {
+            let _ = writeln!(
+                out,
+                "Method: exact search per product (nothing couples the products; no solver model)"
+            );
+        }
+        (Some(method), Some(size)) => {
+            let _ = writeln!(
+                out,
+                "Method: {}; model: {} variables ({} binary, {} integer), {} constraints",
+                method.name(),
+                size.variables,
+                size.binaries,
+                size.integers,
+                size.constraints
+            );
+        }
+        _ => {}
     }
     out.push('\n');
     let costs = best.evaluation.costs;

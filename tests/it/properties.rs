@@ -82,8 +82,9 @@ proptest! {
     }
 
     /// When nothing couples the products (the `each` measure, or floor 0
-    /// under any measure), solving them one by one gives the whole model's
-    /// status and optimum, and the joined plan passes the evaluator.
+    /// under any measure), solving them one by one, by exact search and by
+    /// one HiGHS model each, gives the whole model's status and optimum,
+    /// and the joined plans pass the evaluator.
     #[test]
     fn products_solved_one_by_one_match_the_whole_model(
         instance in any_instance(),
@@ -95,13 +96,16 @@ proptest! {
         prop_assert!(decompose::separable(&instance, requirement));
         let whole = solve_formulation(&instance, formulate_shaped(&instance, requirement, Shape::Lean), &exact(), None)
             .expect("HiGHS runs");
-        let parts = decompose::solve(&instance, requirement, &exact(), None).expect("HiGHS runs");
-        prop_assert_eq!(whole.status, parts.status);
-        if let (Some(a), Some(plan)) = (whole.objective, parts.plan) {
-            assert_plan_ok(&instance, &plan, requirement);
-            let cost = plan_cost(&instance, &plan);
-            prop_assert!(same_cost(a, cost), "whole {} vs one by one {}", a, cost);
-            prop_assert!(same_cost(cost, parts.objective.expect("a plan has a cost")));
+        let searched = decompose::search(&instance, requirement, &exact()).expect("the search runs");
+        let blocks = decompose::solve_blocks(&instance, requirement, &exact(), None).expect("HiGHS runs");
+        for (name, parts) in [("search", searched), ("HiGHS blocks", blocks)] {
+            prop_assert_eq!(whole.status, parts.status, "{}", name);
+            if let (Some(a), Some(plan)) = (whole.objective, parts.plan) {
+                assert_plan_ok(&instance, &plan, requirement);
+                let cost = plan_cost(&instance, &plan);
+                prop_assert!(same_cost(a, cost), "whole {} vs {} {}", a, name, cost);
+                prop_assert!(same_cost(cost, parts.objective.expect("a plan has a cost")));
+            }
         }
     }
 
