@@ -481,7 +481,7 @@ def _parse_cbc_log(path, result):
 
 
 def run_divopt(args):
-    result = Result("divopt (HiGHS, lean + baseline)")
+    result = Result("divopt")
     cmd = [args.divopt, "solve", args.options, "--scenarios", args.scenarios,
            "--floor", str(args.floor), "--measure", args.measure, "--json",
            "--gap", str(args.gap), "--time-limit", str(args.time_limit)]
@@ -508,7 +508,10 @@ def run_divopt(args):
     result.gap = summary.get("gap")
     model = summary.get("model") or {}
     result.model = (model.get("variables"), model.get("constraints"))
-    result.detail = f"exit {proc.returncode}; solve_seconds covers the plan and the floor-0 baseline"
+    method = summary.get("method") or "?"
+    result.solver = f"divopt ({method.replace('_', ' ')} + baseline)"
+    result.detail = (f"exit {proc.returncode}; method {method} (model: the last one HiGHS solved); "
+                     "solve_seconds covers the plan and the floor-0 baseline")
     return result
 
 

@@ -2,9 +2,11 @@
 //! step (parse, model build, HiGHS solve, evaluation, whole run) with peak
 //! memory, for the `worst` measure at floors 0.9 and 0.95 and the `each`
 //! measure at 0.3 (SCALE_MEASURES=worst,each picks). Models (SCALE_MODELS,
-//! default all): the lean, plain and raw formulations handed whole to HiGHS,
-//! and `Blocks`, the lean model solved product by product (only where
-//! nothing couples products: `each`).
+//! default all): the lean, plain and raw formulations handed whole to HiGHS;
+//! where nothing couples products (`each`), `Blocks` (the lean model per
+//! product in HiGHS) and `Search` (the exact search per product); where they
+//! are coupled (`worst`), `Columns` (column generation). The columns×rows of
+//! Columns rows is the last binary master's size, of Search rows 0×0.
 //!
 //! Each size runs in its own process so that peak memory (VmHWM) belongs to
 //! that size alone:
@@ -77,13 +79,15 @@ fn seconds(start: Instant) -> f64 {
     start.elapsed().as_secs_f64()
 }
 
-/// What a row times: a formulation handed whole to HiGHS, or the lean model
-/// solved product by product.
+/// What a row times: a formulation handed whole to HiGHS; where nothing
+/// couples products (`each`), the lean model per product in HiGHS (Blocks)
+/// or the exact search per product (Search); where they are coupled
+/// (`worst`), column generation (Columns).
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Model {
     Whole(Shape),
     Blocks,
-    /// Column generation (the coupled measures: `worst`).
+    Search,
     Columns,
 }
 
@@ -92,6 +96,7 @@ impl Model {
         match self {
             Model::Whole(shape) => format!("{shape:?}"),
             Model::Blocks => "Blocks".to_string(),
+            Model::Search => "Search".to_string(),
             Model::Columns => "Columns".to_string(),
         }
     }
@@ -126,7 +131,9 @@ fn run(size: &Size, time_limit: f64, models: &[Model], measures: &[Measure]) {
     for (floor, measure) in cases.into_iter().filter(|(_, m)| measures.contains(m)) {
         let requirement = Requirement::new(Floor::new(floor).expect("a floor"), measure);
         for &model in models {
-            if model == Model::Blocks && !decompose::separable(&instance, requirement) {
+            if matches!(model, Model::Blocks | Model::Search)
+                && !decompose::separable(&instance, requirement)
+            {
                 continue;
             }
             if model == Model::Columns && !colgen::applies(&instance, requirement) {
@@ -148,7 +155,11 @@ fn run(size: &Size, time_limit: f64, models: &[Model], measures: &[Measure]) {
                 }
                 // Blocks are built inside the parallel solve.
                 Model::Blocks => (
-                    decompose::solve(&instance, requirement, &settings, None),
+                    decompose::solve_blocks(&instance, requirement, &settings, None),
+                    "(in solve)".to_string(),
+                ),
+                Model::Search => (
+                    decompose::search(&instance, requirement, &settings),
                     "(in solve)".to_string(),
                 ),
                 Model::Columns => (
@@ -196,18 +207,19 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(120.0);
-    // SCALE_MODELS=Lean,Plain,Raw,Blocks (default: all four).
+    // SCALE_MODELS=Lean,Plain,Raw,Blocks,Search,Columns (default: all).
     let models: Vec<Model> = std::env::var("SCALE_MODELS")
-        .unwrap_or_else(|_| "Lean,Plain,Raw,Blocks,Columns".to_string())
+        .unwrap_or_else(|_| "Lean,Plain,Raw,Blocks,Search,Columns".to_string())
         .split(',')
         .map(|name| match name.trim() {
             "Lean" => Model::Whole(Shape::Lean),
             "Plain" => Model::Whole(Shape::Plain),
             "Raw" => Model::Whole(Shape::Raw),
             "Blocks" => Model::Blocks,
+            "Search" => Model::Search,
             "Columns" => Model::Columns,
             other => panic!(
-                "SCALE_MODELS: unknown model {other:?} (Lean, Plain, Raw, Blocks or Columns)"
+                "SCALE_MODELS: unknown model {other:?} (Lean, Plain, Raw, Blocks, Search or Columns)"
             ),
         })
         .collect();

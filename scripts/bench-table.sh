@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Prints the scale benchmark as one markdown table: each size in its own
-# process (so peak memory is that size's), floors 0.9 and 0.95, the lean,
-# plain and raw models and the lean one solved product by product
-# (SCALE_MODELS=Lean,Plain,Raw,Blocks and SCALE_MEASURES=worst,each pick). Usage:
+# process (so peak memory is that size's), floors 0.9 and 0.95 (`worst`) and
+# 0.3 (`each`), the lean, plain and raw models, the lean one per product in
+# HiGHS (Blocks), the exact search per product (Search) and column generation
+# (Columns) (SCALE_MODELS=Lean,Plain,Raw,Blocks,Search,Columns and
+# SCALE_MEASURES=worst,each pick). Usage:
 # scripts/bench-table.sh [SIZES...] (default: S M L XL).
 # SCALE_TIME_LIMIT (seconds per solve, default 120) bounds the large sizes.
 set -euo pipefail

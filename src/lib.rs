@@ -6,6 +6,9 @@
 //! [`input`] (CSV files → validated [`instance::Instance`]) →
 //! [`formulation`] (the model of models/core.md) → [`solve`] (HiGHS) →
 //! [`evaluate`] (independent check of every plan) → [`report`] / [`output`].
+//! Beside the compact model: [`pricing`] (one product's best plan, by exact
+//! search), [`decompose`] (products one at a time when nothing couples them)
+//! and [`colgen`] (column generation when a floor couples them).
 //! [`optimize`] runs the steps for `divopt solve`; [`cli`] is the command line.
 
 pub mod attainable;

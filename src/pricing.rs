@@ -194,7 +194,7 @@ impl ProductModel {
         }
     }
 
-    /// The product plan that minimizes cost − Σ_i prices[i] fill_i (prices
+    /// The product plan that minimizes cost − Σ_i prices_i fill_i (prices
     /// per entry of [`ProductModel::scenarios`], all ≥ 0), if its value is
     /// below `below`; `None` when no plan is (or the product has no plan at
     /// all). The value of the returned plan is `plan.cost − Σ prices · fills`.

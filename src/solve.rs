@@ -1,5 +1,7 @@
-//! Hands a [`Formulation`] to HiGHS and reads the plan back. The only module
-//! that names the solver, its options and its statuses.
+//! Hands a [`Formulation`] to HiGHS and reads the plan back; runs HiGHS
+//! (time limit, threads, log) and reads its statuses for every caller. Only
+//! this module and [`crate::colgen`] (which builds its master problems
+//! directly in HiGHS) name the solver.
 
 use std::time::Instant;
 
