@@ -422,3 +422,72 @@ fn write_model_writes_what_highs_solves() {
         .code(2)
         .stderr(predicate::str::contains(".lp or .mps"));
 }
+
+/// The summary says how the plan was found: column generation for the
+/// coupled measures on a generated instance, the exact search for `each`,
+/// the whole model with a bill of materials. JSON carries it as `method`.
+#[test]
+fn the_summary_names_the_method() {
+    let dir = TempDir::new().unwrap();
+    divopt()
+        .args([
+            "generate",
+            "--products",
+            "40",
+            "--options",
+            "5",
+            "--scenarios",
+            "12",
+        ])
+        .args(["--seed", "1", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let options = dir.path().join("options.csv");
+    let scenarios = dir.path().join("scenarios.csv");
+    let method = |extra: &[&str]| {
+        let output = divopt()
+            .arg("solve")
+            .arg(&options)
+            .arg("--scenarios")
+            .arg(&scenarios)
+            .args(["--json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        doc["summary"]["method"].as_str().unwrap().to_string()
+    };
+    assert_eq!(
+        method(&["--floor", "0.3", "--measure", "each"]),
+        "search_per_product"
+    );
+    assert_eq!(method(&["--floor", "0.6"]), "column_generation");
+    divopt()
+        .arg("solve")
+        .arg(&options)
+        .arg("--scenarios")
+        .arg(&scenarios)
+        .args(["--floor", "0.3", "--measure", "each"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Method: exact search per product (nothing couples the products; no solver model)",
+        ));
+
+    let chain = write(&dir, "chain.csv", OPTIONS);
+    let bom = write(&dir, "bom.csv", "parent,child,quantity\nfoundry,wafer,1\n");
+    divopt()
+        .arg("solve")
+        .arg(&chain)
+        .arg("--bom")
+        .arg(&bom)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Method: whole model; model: "));
+}
