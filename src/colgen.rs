@@ -1,6 +1,6 @@
 //! Column generation (Dantzig–Wolfe) for the coupled measures: the model
 //! rewritten as a choice of one whole plan per product, priced product by
-//! product (models/core.md, "Column generation").
+//! product (models/core.md, "How divopt solves it").
 //!
 //! Products share rows only through the measure rows (5) of `worst` (one per
 //! scenario) and `expected` (one). The master problem keeps those rows and
@@ -360,7 +360,8 @@ pub fn solve(
     };
     // The master with λ binary: first only over the products the LP leaves
     // fractional (the others keep the one column they use whole); if that
-    // plan is not within the gap, over every column found, starting from it.
+    // plan is not within the gap, over every column that reduced-cost fixing
+    // keeps, starting from it.
     let whole = |j: usize| lambda[j] >= 1.0 - 1e-6;
     let mut settled = vec![false; products];
     for (j, &(p, _)) in owner.iter().enumerate() {
@@ -459,14 +460,51 @@ pub fn solve(
         &left,
         plan.as_ref().map(|(plan, _)| plan),
     )?;
-    if let (Some(objective), Some(gap)) = (outcome.objective, outcome.gap) {
-        let gap = gap.min(gap_of(objective));
-        outcome.gap = Some(gap);
+    outcome.seconds = started.elapsed().as_secs_f64();
+    let Some(objective) = outcome.objective else {
+        // No plan from HiGHS: the one found here, if any.
+        return Ok(match plan {
+            Some((plan, cost)) => Outcome {
+                status: Status::TimeLimit,
+                plan: Some(plan),
+                objective: Some(cost),
+                gap: Some(gap_of(cost)),
+                seconds: outcome.seconds,
+                size,
+                method: Method::ColumnGeneration,
+            },
+            None => outcome,
+        });
+    };
+    // The better of the two bounds (HiGHS's is at least objective − its gap ×
+    // max(1, |objective|), whichever of the two denominators HiGHS uses),
+    // and the cheaper of the two plans: HiGHS starts from the plan found here
+    // but may drop it (a start it had to solve again without) or stop early.
+    let highs_bound = objective - outcome.gap.unwrap_or(1.0) * objective.abs().max(1.0);
+    let bound = bound.max(highs_bound);
+    let gap_at = |cost: f64| ((cost - bound) / cost.abs().max(1e-9)).clamp(0.0, 1.0);
+    let status_at = |gap: f64| {
         if gap <= settings.relative_gap {
-            outcome.status = Status::Optimal;
+            Status::Optimal
+        } else {
+            Status::TimeLimit
+        }
+    };
+    if let Some((plan, cost)) = plan {
+        if cost < objective {
+            return Ok(Outcome {
+                status: status_at(gap_at(cost)),
+                plan: Some(plan),
+                objective: Some(cost),
+                gap: Some(gap_at(cost)),
+                seconds: outcome.seconds,
+                size,
+                method: Method::ColumnGeneration,
+            });
         }
     }
-    outcome.seconds = started.elapsed().as_secs_f64();
+    outcome.gap = Some(gap_at(objective));
+    outcome.status = status_at(gap_at(objective));
     Ok(outcome)
 }
 
