@@ -389,11 +389,18 @@ pub fn solve(
         // value plus the reduced costs (at the last LP's duals) of its
         // columns, and the products' best reduced costs sum to (last
         // Lagrangian bound − LP value). So a choice that uses a column whose
-        // reduced cost exceeds (cost found − last Lagrangian bound) costs
-        // more than the choice found; only the other columns enter.
+        // reduced cost exceeds (C − last Lagrangian bound) costs more than C.
+        // C is the cost found, or the most a plan within the requested gap
+        // of LB may cost, whichever is lower: only the other columns enter.
+        let within_gap = if bound.is_finite() {
+            bound / (1.0 - settings.relative_gap).max(1e-9)
+        } else {
+            f64::INFINITY
+        };
         let slack = choice
             .as_ref()
-            .map_or(f64::INFINITY, |c| c.cost - last_lagrangian);
+            .map_or(within_gap, |c| c.cost.min(within_gap))
+            - last_lagrangian;
         let promising: Vec<bool> = reduced_cost
             .iter()
             .map(|&rc| rc <= slack + 1e-9 * master_value.abs())
