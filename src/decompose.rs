@@ -4,9 +4,10 @@
 //! `expected` and through the bill of materials (row 9). Without a BOM and
 //! without (5) rows (the `each` measure, a floor of 0, or no weighted
 //! product: e.g. the baseline), the model is one independent block per
-//! product, so its optimum is the sum of the blocks' optima. Each block is a
-//! small model of one product's options and the scenarios that touch it
-//! (models/core.md, "Decomposition (products one at a time)").
+//! product, so its optimum is the sum of the blocks' optima. Each block is
+//! one product's options and the scenarios that touch it, solved by the
+//! exact search of [`crate::pricing`] or, for products it does not take, as
+//! a small model in HiGHS (models/core.md, "Products one at a time").
 
 use std::time::Instant;
 
