@@ -93,9 +93,9 @@ fn blocks(instance: &Instance, requirement: Requirement) -> (Vec<Block>, Couplin
     let (row_of, mut rhs): (Vec<Option<usize>>, Vec<f64>) = match requirement.measure {
         Measure::Worst => {
             let mut touched_weight = vec![0.0; instance.scenarios.len()];
-            for (p, scenarios) in touching.iter().enumerate() {
-                for k in scenarios {
-                    touched_weight[k.0] += instance.products[p].weight;
+            for (p, touches) in touching.iter().enumerate() {
+                for touch in touches {
+                    touched_weight[touch.scenario.0] += instance.products[p].weight;
                 }
             }
             let mut rhs = Vec::new();
@@ -115,10 +115,11 @@ fn blocks(instance: &Instance, requirement: Requirement) -> (Vec<Block>, Couplin
     let blocks = touching
         .into_iter()
         .enumerate()
-        .map(|(p, scenarios)| {
+        .map(|(p, touches)| {
             let weight = instance.products[p].weight;
-            let links = scenarios
+            let links = touches
                 .iter()
+                .map(|touch| touch.scenario)
                 .map(|k| {
                     let factor = match requirement.measure {
                         Measure::Expected => weight * probability[k.0],
@@ -130,7 +131,11 @@ fn blocks(instance: &Instance, requirement: Requirement) -> (Vec<Block>, Couplin
                 })
                 .collect();
             if requirement.measure == Measure::Expected {
-                let untouched: f64 = 1.0 - scenarios.iter().map(|k| probability[k.0]).sum::<f64>();
+                let untouched: f64 = 1.0
+                    - touches
+                        .iter()
+                        .map(|touch| probability[touch.scenario.0])
+                        .sum::<f64>();
                 rhs[0] -= weight * untouched;
             }
             Block {
@@ -138,7 +143,7 @@ fn blocks(instance: &Instance, requirement: Requirement) -> (Vec<Block>, Couplin
                     instance,
                     ProductId(p),
                     least_fill(instance, ProductId(p), requirement),
-                    scenarios,
+                    touches,
                 ),
                 links,
                 columns: Vec::new(),

@@ -52,16 +52,35 @@ pub fn least_fill(instance: &Instance, p: ProductId, requirement: Requirement) -
     own.max(each)
 }
 
+/// A scenario that touches a product: its losses on the product's options,
+/// as (position among the product's options, a_{k,o}).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Touch {
+    pub scenario: ScenarioId,
+    pub losses: Vec<(usize, f64)>,
+}
+
 /// The scenarios that touch each product (a loss on one of its options), in
-/// input order.
-pub fn scenarios_touching(instance: &Instance) -> Vec<Vec<ScenarioId>> {
-    let mut touching: Vec<Vec<ScenarioId>> = vec![Vec::new(); instance.products.len()];
+/// input order, gathered in one pass over the scenarios' losses.
+pub fn scenarios_touching(instance: &Instance) -> Vec<Vec<Touch>> {
+    let mut position = vec![0; instance.options.len()];
+    for product in &instance.products {
+        for (i, &o) in product.options.iter().enumerate() {
+            position[o.0] = i;
+        }
+    }
+    let mut touching: Vec<Vec<Touch>> = vec![Vec::new(); instance.products.len()];
     for (k, scenario) in instance.scenarios.iter().enumerate() {
-        for &(o, _) in &scenario.losses {
-            let p = instance.option(o).product.0;
-            if touching[p].last() != Some(&ScenarioId(k)) {
-                touching[p].push(ScenarioId(k));
+        for &(o, loss) in &scenario.losses {
+            let touches = &mut touching[instance.option(o).product.0];
+            if touches.last().is_none_or(|t| t.scenario != ScenarioId(k)) {
+                touches.push(Touch {
+                    scenario: ScenarioId(k),
+                    losses: Vec::new(),
+                });
             }
+            let touch = touches.last_mut().expect("pushed above");
+            touch.losses.push((position[o.0], loss));
         }
     }
     touching
@@ -143,12 +162,13 @@ impl ProductModel {
 
     /// The pricing data of product `p` (call only when [`ProductModel::supports`]).
     /// `least_fill`: the fill it must reach in every scenario ([`least_fill`]).
-    /// `scenarios`: the scenarios that touch p, in input order.
+    /// `touching`: the scenarios that touch p, in input order
+    /// ([`scenarios_touching`]).
     pub fn new(
         instance: &Instance,
         p: ProductId,
         least_fill: f64,
-        scenarios: Vec<ScenarioId>,
+        touching: Vec<Touch>,
     ) -> ProductModel {
         let product = instance.product(p);
         let mut region_names: Vec<&str> = Vec::new();
@@ -179,13 +199,14 @@ impl ProductModel {
         let mut search_order: Vec<usize> = (0..options.len()).collect();
         search_order.sort_by(|&a, &b| options[b].max_capacity.total_cmp(&options[a].max_capacity));
         let n = options.len();
-        let mut survival = vec![1.0; scenarios.len() * n];
-        let mut durations = Vec::with_capacity(scenarios.len());
-        for (i, &k) in scenarios.iter().enumerate() {
-            let scenario = &instance.scenarios[k.0];
-            durations.push(scenario.duration_periods);
-            for (j, &o) in product.options.iter().enumerate() {
-                survival[i * n + j] = 1.0 - scenario.loss(o);
+        let mut survival = vec![1.0; touching.len() * n];
+        let mut durations = Vec::with_capacity(touching.len());
+        let mut scenarios = Vec::with_capacity(touching.len());
+        for (i, touch) in touching.into_iter().enumerate() {
+            durations.push(instance.scenarios[touch.scenario.0].duration_periods);
+            scenarios.push(touch.scenario);
+            for (j, loss) in touch.losses {
+                survival[i * n + j] = 1.0 - loss;
             }
         }
         ProductModel {
@@ -280,7 +301,7 @@ impl ProductModel {
         let active = self.active_scenarios(prices);
         let base = self.base_fills(&capacities, &active);
         let (reserve, _) = self
-            .best_reserve(&base, &active, prices)
+            .best_reserve(&base, &active, prices, &mut Vec::new())
             .expect("the search keeps only plans that reach the least fill");
         let options = choice
             .iter()
@@ -396,7 +417,13 @@ impl ProductModel {
     /// scenario's fill reaches 1; its slope is h minus the prices of the
     /// scenarios still below 1 (each over d T), so the best r is the first
     /// breakpoint where that slope is no longer negative.
-    fn best_reserve(&self, base: &[f64], active: &[usize], prices: &[f64]) -> Option<(f64, f64)> {
+    fn best_reserve(
+        &self,
+        base: &[f64],
+        active: &[usize],
+        prices: &[f64],
+        breaks: &mut Vec<(f64, f64)>,
+    ) -> Option<(f64, f64)> {
         let demand = self.demand;
         let mut floor_reserve: f64 = 0.0;
         if self.least_fill > 0.0 {
@@ -425,18 +452,20 @@ impl ProductModel {
             return Some((0.0, value(0.0)));
         };
         // (breakpoint, slope gain lost there) for priced scenarios below 1.
-        let mut breaks: Vec<(f64, f64)> = active
-            .iter()
-            .zip(base)
-            .filter(|&(&i, &b)| prices[i] > 0.0 && b < 1.0)
-            .map(|(&i, &b)| {
-                let duration = self.durations[i];
-                (
-                    demand * duration * (1.0 - b),
-                    prices[i] / (demand * duration),
-                )
-            })
-            .collect();
+        breaks.clear();
+        breaks.extend(
+            active
+                .iter()
+                .zip(base)
+                .filter(|&(&i, &b)| prices[i] > 0.0 && b < 1.0)
+                .map(|(&i, &b)| {
+                    let duration = self.durations[i];
+                    (
+                        demand * duration * (1.0 - b),
+                        prices[i] / (demand * duration),
+                    )
+                }),
+        );
         breaks.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut gain: f64 = breaks
             .iter()
@@ -444,7 +473,7 @@ impl ProductModel {
             .map(|&(_, g)| g)
             .sum();
         let mut r = floor_reserve;
-        for &(at, g) in &breaks {
+        for &(at, g) in breaks.iter() {
             if at <= floor_reserve {
                 continue;
             }
@@ -482,6 +511,11 @@ struct Search<'a> {
     /// Capacity per option: the chosen one for decided options, the largest
     /// for the others.
     capacities: Vec<f64>,
+    /// Fill from capacity in each active scenario, kept in step with
+    /// `capacities` (one option changes at a time).
+    base: Vec<f64>,
+    /// Scratch space for the reserve's breakpoints.
+    breaks: Vec<(f64, f64)>,
     choice: Vec<(bool, u32)>,
     best_value: f64,
     best: Option<Vec<(bool, u32)>>,
@@ -489,23 +523,43 @@ struct Search<'a> {
 
 impl<'a> Search<'a> {
     fn new(model: &'a ProductModel, prices: &'a [f64], below: f64) -> Search<'a> {
+        let active = model.active_scenarios(prices);
+        let capacities: Vec<f64> = model.options.iter().map(|o| o.max_capacity).collect();
+        let base = model.base_fills(&capacities, &active);
         Search {
             model,
             prices,
-            active: model.active_scenarios(prices),
-            capacities: model.options.iter().map(|o| o.max_capacity).collect(),
+            active,
+            capacities,
+            base,
+            breaks: Vec::new(),
             choice: vec![(false, 0); model.options.len()],
             best_value: below,
             best: None,
         }
     }
 
+    /// Sets option `o`'s capacity and moves the fills from capacity with it.
+    fn set_capacity(&mut self, o: usize, capacity: f64) {
+        let change = (capacity - self.capacities[o]) / self.model.demand;
+        if change != 0.0 {
+            let n = self.model.options.len();
+            for (base, &i) in self.base.iter_mut().zip(&self.active) {
+                *base += self.model.survival[i * n + o] * change;
+            }
+        }
+        self.capacities[o] = capacity;
+    }
+
     /// A lower bound on every completion of the options decided so far
-    /// (their fixed and module costs are `fixed`), exact once all are decided.
-    fn bound(&self, fixed: f64) -> Option<f64> {
+    /// (their fixed and module costs are `fixed`), exact once all are decided
+    /// (up to the round-off of the running fills; the plan returned is
+    /// recomputed from its choice).
+    fn bound(&mut self, fixed: f64) -> Option<f64> {
         let purchase = self.model.purchase(&self.capacities, None)?;
-        let base = self.model.base_fills(&self.capacities, &self.active);
-        let (_, reserve) = self.model.best_reserve(&base, &self.active, self.prices)?;
+        let (_, reserve) =
+            self.model
+                .best_reserve(&self.base, &self.active, self.prices, &mut self.breaks)?;
         Some(fixed + purchase + reserve)
     }
 
@@ -529,7 +583,7 @@ impl<'a> Search<'a> {
         if option.max_capacity > 0.0 {
             for modules in (0..=most_modules).rev() {
                 self.choice[o] = (true, modules);
-                self.capacities[o] = option.capacity_of(true, modules);
+                self.set_capacity(o, option.capacity_of(true, modules));
                 let cost = option.fixed_cost
                     + option
                         .module
@@ -538,9 +592,9 @@ impl<'a> Search<'a> {
             }
         }
         self.choice[o] = (false, 0);
-        self.capacities[o] = 0.0;
+        self.set_capacity(o, 0.0);
         self.visit(depth + 1, fixed);
-        self.capacities[o] = option.max_capacity;
+        self.set_capacity(o, option.max_capacity);
     }
 }
 
@@ -621,7 +675,7 @@ mod tests {
     }
 
     fn model_of(instance: &Instance) -> ProductModel {
-        let scenarios = (0..instance.scenarios.len()).map(ScenarioId).collect();
+        let scenarios = scenarios_touching(instance).remove(0);
         let least = least_fill(
             instance,
             ProductId(0),
@@ -868,7 +922,7 @@ mod tests {
                 .collect();
             let instance = product(&options, &scenarios, holding, max_reserve, floor, max_region_share);
             let model = model_of(&instance);
-            let prices = &prices[..scenarios.len()];
+            let prices = &prices[..model.scenarios.len()];
             let expected = brute_force(&model, prices);
             let found = model.price(prices, f64::INFINITY);
             match (expected, found) {
