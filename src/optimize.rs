@@ -193,6 +193,16 @@ pub fn max_floor_within_budget(
         Some(&plan),
     )?;
     solution.solve_seconds += outcome.seconds;
+    // The solve starts from the max-floor plan, but a solve stopped within
+    // its gap may still return a dearer one: the answer must stay within
+    // the budget, so the max-floor plan is kept then.
+    let dearer = solution
+        .best
+        .as_ref()
+        .is_some_and(|best| best.evaluation.costs.total() > cost);
+    if dearer {
+        solution.best = Some(CheckedPlan { plan, evaluation });
+    }
     Ok(BudgetAnswer {
         budget,
         floor: Some(reached),

@@ -1,6 +1,7 @@
 //! The cheapest plan for one product when its fills carry prices: the
-//! pricing problem of column generation (models/core.md, "Column
-//! generation").
+//! pricing problem of column generation, and at zero prices each product's
+//! own optimum when nothing couples the products (models/core.md, "The
+//! pricing problem").
 //!
 //! Given prices β_k ≥ 0 per unit of fill in the scenarios that touch product
 //! p, [`ProductModel::price`] finds the product plan (y, m, x, r) that

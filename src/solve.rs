@@ -208,8 +208,8 @@ pub fn solve_formulation(
     if start.is_some() && matches!(status, Status::Optimal | Status::TimeLimit) {
         // HiGHS 1.16 can return a starting plan's columns with the objective
         // of a better plan it found in its presolved space (regression test
-        // `a_start_with_excess_reserve_is_improved`). Such an answer is
-        // solved again without the start.
+        // `a_start_that_presolve_improves_is_not_returned_as_is`). Such an
+        // answer is solved again without the start.
         let (plan, objective) = read_plan(instance, &solved, &options, &reserve);
         let cost: f64 = crate::evaluate::product_costs(instance, &plan).iter().sum();
         if (cost - objective).abs() > 1e-7 * cost.abs().max(1.0) {
