@@ -488,15 +488,22 @@ pub fn solve(
             None => outcome,
         });
     };
-    // The better of the two bounds (HiGHS's is at least objective − its gap ×
-    // max(1, |objective|), whichever of the two denominators HiGHS uses),
-    // and the cheaper of the two plans: HiGHS starts from the plan found here
-    // but may drop it (a start it had to solve again without) or stop early.
-    let highs_bound = objective - outcome.gap.unwrap_or(1.0) * objective.abs().max(1.0);
+    // The cheaper of the two plans (HiGHS starts from the plan found here but
+    // may drop it, a start it had to solve again without, or stop early),
+    // with the smaller of two gaps: HiGHS's own, and against the better of
+    // the two bounds (HiGHS's gap is (objective − bound) / |objective|, so
+    // its bound is objective − gap × |objective|). HiGHS's `Optimal` stands.
+    let highs_gap = outcome.gap.unwrap_or(1.0);
+    let highs_bound = objective - highs_gap * objective.abs();
     let bound = bound.max(highs_bound);
-    let gap_at = |cost: f64| ((cost - bound) / cost.abs().max(1e-9)).clamp(0.0, 1.0);
+    // A plan no dearer than HiGHS's has a gap no larger than HiGHS's.
+    let gap_at = |cost: f64| {
+        ((cost - bound) / cost.abs().max(1e-9))
+            .clamp(0.0, 1.0)
+            .min(highs_gap)
+    };
     let status_at = |gap: f64| {
-        if gap <= settings.relative_gap {
+        if outcome.status == Status::Optimal || gap <= settings.relative_gap {
             Status::Optimal
         } else {
             Status::TimeLimit
@@ -515,8 +522,9 @@ pub fn solve(
             });
         }
     }
-    outcome.gap = Some(gap_at(objective));
-    outcome.status = status_at(gap_at(objective));
+    let gap = gap_at(objective);
+    outcome.status = status_at(gap);
+    outcome.gap = Some(gap);
     Ok(outcome)
 }
 
