@@ -381,7 +381,8 @@ pub struct SolveArgs {
     #[arg(long, value_name = "SECONDS", value_parser = positive)]
     pub time_limit: Option<f64>,
 
-    /// Threads for HiGHS (default: HiGHS's own choice).
+    /// Threads for HiGHS and for the per-product search (default: HiGHS's
+    /// own choice, and every core for the search).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub threads: Option<u32>,
 
@@ -389,8 +390,9 @@ pub struct SolveArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
-    /// Also write the exact model handed to HiGHS for --floor (.lp or .mps), e.g. to try
-    /// other solvers.
+    /// Also write the compact model for --floor (.lp or .mps), e.g. to try other
+    /// solvers. divopt itself may solve it by column generation or product by
+    /// product; the summary's Method line says how.
     #[arg(long, value_name = "FILE", conflicts_with = "budget")]
     pub write_model: Option<PathBuf>,
 
@@ -398,7 +400,7 @@ pub struct SolveArgs {
     #[arg(long)]
     pub json: bool,
 
-    /// Show HiGHS's own log on stderr.
+    /// Show HiGHS's own log and the column-generation rounds on stderr.
     #[arg(short, long)]
     pub verbose: bool,
 }
