@@ -52,6 +52,8 @@ struct Block {
     /// scenario enters the row times the factor (w_p, or w_p π_k for `expected`).
     links: Vec<Option<(usize, f64)>>,
     columns: Vec<ProductPlan>,
+    /// Which of `columns` is the strongest plan (the highest fills of all).
+    strongest: Option<usize>,
 }
 
 impl Block {
@@ -147,6 +149,7 @@ fn blocks(instance: &Instance, requirement: Requirement) -> (Vec<Block>, Couplin
                 ),
                 links,
                 columns: Vec::new(),
+                strongest: None,
             }
         })
         .collect();
@@ -179,7 +182,10 @@ pub fn solve(
             block
                 .columns
                 .extend(block.model.price(&prices, f64::INFINITY));
-            block.columns.extend(block.model.strongest());
+            if let Some(strongest) = block.model.strongest() {
+                block.strongest = Some(block.columns.len());
+                block.columns.push(strongest);
+            }
             if let Some(plan) = start {
                 let column = block.model.column_of(instance, plan);
                 if block.model.meets_least_fill(&column) {
@@ -375,7 +381,46 @@ pub fn solve(
     let keep: Vec<bool> = (0..owner.len())
         .map(|j| !settled[owner[j].0] || whole(j))
         .collect();
-    let mut choice = master.binary(&keep, None, target_gap, &remaining(settings))?;
+    // A feasible start: each settled product's column, and the strongest
+    // plan of every other (its fills are at least those of any mix of its
+    // plans, so the LP's rows stay met; without an LP, every product's
+    // strongest plan meets any attainable floor). Even out of time, the
+    // answer then has a plan.
+    let feasible = Choice {
+        columns: (0..owner.len())
+            .filter(|&j| {
+                let (p, c) = owner[j];
+                if settled[p] {
+                    whole(j)
+                } else {
+                    blocks[p].strongest == Some(c)
+                }
+            })
+            .collect(),
+        cost: 0.0,
+    };
+    let feasible = Choice {
+        cost: feasible
+            .columns
+            .iter()
+            .map(|&j| blocks[owner[j].0].columns[owner[j].1].cost)
+            .sum(),
+        ..feasible
+    };
+    let out_of_time = || {
+        settings
+            .time_limit_seconds
+            .is_some_and(|limit| started.elapsed().as_secs_f64() >= limit)
+    };
+    let mut choice = if out_of_time() {
+        Some(feasible)
+    } else {
+        let found = master.binary(&keep, Some(&feasible), target_gap, &remaining(settings))?;
+        Some(match found {
+            Some(found) if found.cost <= feasible.cost => found,
+            _ => feasible,
+        })
+    };
     if settings.verbose {
         eprintln!(
             "divopt: binary master over the {} products the LP leaves fractional: {}, {:.2} s",
@@ -386,9 +431,10 @@ pub fn solve(
             started.elapsed().as_secs_f64()
         );
     }
-    if choice
-        .as_ref()
-        .is_none_or(|c| gap_of(c.cost) > settings.relative_gap)
+    if !out_of_time()
+        && choice
+            .as_ref()
+            .is_none_or(|c| gap_of(c.cost) > settings.relative_gap)
     {
         // Reduced-cost fixing: any choice costs at least the last master LP
         // value plus the reduced costs (at the last LP's duals) of its
@@ -448,16 +494,27 @@ pub fn solve(
     }
 
     // Not within the gap: the compact model, from the best plan found.
+    // Out of time: the plan found, if any; building the compact model alone
+    // would overrun the limit (0.8 s at XL).
     let left = remaining(settings);
-    if let (Some((plan, cost)), Some(0.0)) = (&plan, left.time_limit_seconds) {
-        return Ok(Outcome {
-            status: Status::TimeLimit,
-            plan: Some(plan.clone()),
-            objective: Some(*cost),
-            gap: Some(gap_of(*cost)),
-            seconds: started.elapsed().as_secs_f64(),
-            size,
-            method: Method::ColumnGeneration,
+    if left.time_limit_seconds == Some(0.0) {
+        let seconds = started.elapsed().as_secs_f64();
+        return Ok(match plan {
+            Some((plan, cost)) => Outcome {
+                status: Status::TimeLimit,
+                plan: Some(plan),
+                objective: Some(cost),
+                gap: Some(gap_of(cost)),
+                seconds,
+                size,
+                method: Method::ColumnGeneration,
+            },
+            None => Outcome::without_plan(
+                Status::NoPlanInTime,
+                seconds,
+                size,
+                Method::ColumnGeneration,
+            ),
         });
     }
     if settings.verbose {

@@ -122,6 +122,35 @@ fn the_time_limit_is_honoured_on_a_model_that_needs_longer() {
     }
 }
 
+/// Column generation starts from a plan every product can reach (its
+/// strongest), so even a time limit that stops it before its first master
+/// LP gives a plan, with status `time_limit`, exit 0 and a gap, instead of
+/// exit 4.
+#[test]
+fn a_tiny_time_limit_still_gives_a_plan() {
+    let dir = TempDir::new().unwrap();
+    generate_m(&dir);
+    let output = divopt()
+        .args(["solve", "--floor", "0.9", "--time-limit", "0.001", "--json"])
+        .arg(dir.path().join("options.csv"))
+        .arg("--scenarios")
+        .arg(dir.path().join("scenarios.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(doc["summary"]["status"], "time_limit");
+    assert_eq!(doc["summary"]["method"], "column_generation");
+    assert!(doc["summary"]["objective"].as_f64().unwrap() > 0.0);
+    assert!(doc["summary"]["gap"].as_f64().unwrap() > 0.0);
+    assert!(doc["summary"]["min_fill"].as_f64().unwrap() >= 0.9 - 1e-6);
+}
+
 #[test]
 fn outputs_are_identical_across_thread_counts() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
