@@ -18,8 +18,6 @@
 
 use std::time::Instant;
 
-use rayon::prelude::*;
-
 use crate::formulation::{formulate, ModelSize, Requirement};
 use crate::instance::{Instance, Measure, ProductId};
 use crate::plan::Plan;
@@ -171,29 +169,29 @@ pub fn solve(
             .map(|limit| (limit - started.elapsed().as_secs_f64()).max(0.0)),
         ..*settings
     };
-    let pool = crate::decompose::worker_pool(settings)?;
+    let workers = crate::decompose::Workers::new(settings)?;
 
-    let (mut blocks, rows) = blocks(instance, requirement);
+    let (blocks, rows) = blocks(instance, requirement);
     // First columns: each product's cheapest plan, its strongest plan (which
     // together meet any attainable floor) and its part of the start plan.
-    pool.install(|| {
-        blocks.par_iter_mut().for_each(|block| {
-            let prices = vec![0.0; block.model.scenarios.len()];
-            block
-                .columns
-                .extend(block.model.price(&prices, f64::INFINITY));
-            if let Some(strongest) = block.model.strongest() {
-                block.strongest = Some(block.columns.len());
-                block.columns.push(strongest);
+    let blocks: Vec<Block> = workers.map(blocks, |_, mut block| {
+        let prices = vec![0.0; block.model.scenarios.len()];
+        block
+            .columns
+            .extend(block.model.price(&prices, f64::INFINITY));
+        if let Some(strongest) = block.model.strongest() {
+            block.strongest = Some(block.columns.len());
+            block.columns.push(strongest);
+        }
+        if let Some(plan) = start {
+            let column = block.model.column_of(instance, plan);
+            if block.model.meets_least_fill(&column) {
+                block.columns.push(column);
             }
-            if let Some(plan) = start {
-                let column = block.model.column_of(instance, plan);
-                if block.model.meets_least_fill(&column) {
-                    block.columns.push(column);
-                }
-            }
-        })
+        }
+        block
     });
+    let mut blocks = blocks;
     if blocks.iter().any(|block| block.columns.is_empty()) {
         // A product with no plan at all: its rules or own floor cannot be met.
         return Ok(Outcome::without_plan(
@@ -272,31 +270,27 @@ pub fn solve(
         master = highs::Model::from(solved);
 
         // Price every product; the Lagrangian bound needs each one's best value.
-        let priced: Vec<(f64, Option<ProductPlan>)> = pool.install(|| {
-            blocks
-                .par_iter()
-                .map(|block| {
-                    let prices = block.prices(&duals);
-                    let value = |column: &ProductPlan| {
-                        column.cost
-                            - prices
-                                .iter()
-                                .zip(&column.fills)
-                                .map(|(p, f)| p * f)
-                                .sum::<f64>()
-                    };
-                    let known = block
-                        .columns
-                        .iter()
-                        .map(value)
-                        .fold(f64::INFINITY, f64::min);
-                    match block.model.price(&prices, known) {
-                        Some(column) => (value(&column), Some(column)),
-                        None => (known, None),
-                    }
-                })
-                .collect()
-        });
+        let priced: Vec<(f64, Option<ProductPlan>)> =
+            workers.map(blocks.iter().collect(), |_, block: &Block| {
+                let prices = block.prices(&duals);
+                let value = |column: &ProductPlan| {
+                    column.cost
+                        - prices
+                            .iter()
+                            .zip(&column.fills)
+                            .map(|(p, f)| p * f)
+                            .sum::<f64>()
+                };
+                let known = block
+                    .columns
+                    .iter()
+                    .map(value)
+                    .fold(f64::INFINITY, f64::min);
+                match block.model.price(&prices, known) {
+                    Some(column) => (value(&column), Some(column)),
+                    None => (known, None),
+                }
+            });
         let priced_rows: f64 = rows
             .rhs
             .iter()

@@ -117,21 +117,16 @@ pub fn search(
              the `each` measure); each product's cheapest plan comes from an exact search"
         );
     }
-    let pool = worker_pool(settings)?;
+    let workers = Workers::new(settings)?;
     let touching = scenarios_touching(instance);
-    let columns: Vec<Option<crate::pricing::ProductPlan>> = pool.install(|| {
-        touching
-            .into_par_iter()
-            .enumerate()
-            .map(|(p, scenarios)| {
-                let p = ProductId(p);
-                let model =
-                    ProductModel::new(instance, p, least_fill(instance, p, requirement), scenarios);
-                let prices = vec![0.0; model.scenarios.len()];
-                model.price(&prices, f64::INFINITY)
-            })
-            .collect()
-    });
+    let columns: Vec<Option<crate::pricing::ProductPlan>> =
+        workers.map(touching, |p, scenarios| {
+            let p = ProductId(p);
+            let model =
+                ProductModel::new(instance, p, least_fill(instance, p, requirement), scenarios);
+            let prices = vec![0.0; model.scenarios.len()];
+            model.price(&prices, f64::INFINITY)
+        });
     let seconds = started.elapsed().as_secs_f64();
     if columns.iter().any(Option::is_none) {
         return Ok(Outcome::without_plan(
@@ -164,16 +159,54 @@ pub fn search(
     })
 }
 
-/// A pool of `settings.threads` workers (default: the machine's cores).
-pub(crate) fn worker_pool(settings: &Settings) -> Result<rayon::ThreadPool, SolverError> {
-    let workers = settings.threads.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        |n| n as usize,
-    );
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(workers)
-        .build()
-        .map_err(|e| SolverError(format!("cannot start {workers} worker threads: {e}")))
+/// Where per-product work runs: a pool of `settings.threads` workers
+/// (default: the machine's cores), or this thread when one thread is asked
+/// for or this thread is itself a rayon worker (a sweep's point): a worker
+/// that waits on a nested pool runs other points meanwhile, on its own
+/// stack, and 500 points overflowed it.
+pub(crate) enum Workers {
+    Pool(rayon::ThreadPool),
+    Here,
+}
+
+impl Workers {
+    pub(crate) fn new(settings: &Settings) -> Result<Workers, SolverError> {
+        if settings.threads == Some(1) || rayon::current_thread_index().is_some() {
+            return Ok(Workers::Here);
+        }
+        let workers = settings.threads.map_or_else(
+            || std::thread::available_parallelism().map_or(1, |n| n.get()),
+            |n| n as usize,
+        );
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(workers)
+            .build()
+            .map(Workers::Pool)
+            .map_err(|e| SolverError(format!("cannot start {workers} worker threads: {e}")))
+    }
+
+    /// `f(index, item)` for every item, results in order.
+    pub(crate) fn map<T, R, F>(&self, items: Vec<T>, f: F) -> Vec<R>
+    where
+        T: Send,
+        R: Send,
+        F: Fn(usize, T) -> R + Sync + Send,
+    {
+        match self {
+            Workers::Pool(pool) => pool.install(|| {
+                items
+                    .into_par_iter()
+                    .enumerate()
+                    .map(|(i, item)| f(i, item))
+                    .collect()
+            }),
+            Workers::Here => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| f(i, item))
+                .collect(),
+        }
+    }
 }
 
 /// Solves `instance` block by block (call only when [`separable`]): each
@@ -199,30 +232,27 @@ pub fn solve_blocks(
         );
     }
     // HiGHS fixes a thread's worker count the first time it solves there,
-    // so the blocks (one HiGHS thread each) run on threads of their own.
-    let pool = worker_pool(settings)?;
-    let outcomes: Vec<Outcome> = pool.install(|| {
-        blocks
-            .par_iter()
-            .enumerate()
-            .map(|(p, block)| {
-                let block_settings = Settings {
-                    threads: Some(1),
-                    verbose: false,
-                    time_limit_seconds: deadline
-                        .map(|(at, limit)| (limit - at.elapsed().as_secs_f64()).max(0.0)),
-                    ..*settings
-                };
-                let block_start = start.map(|plan| block_plan(instance, ProductId(p), plan));
-                solve_formulation(
-                    block,
-                    formulate(block, requirement),
-                    &block_settings,
-                    block_start.as_ref(),
-                )
-            })
-            .collect::<Result<_, _>>()
-    })?;
+    // so the blocks (one HiGHS thread each) run on threads of their own, or
+    // here when this thread already solves with one.
+    let outcomes: Vec<Outcome> = Workers::new(settings)?
+        .map(blocks, |p, block| {
+            let block_settings = Settings {
+                threads: Some(1),
+                verbose: false,
+                time_limit_seconds: deadline
+                    .map(|(at, limit)| (limit - at.elapsed().as_secs_f64()).max(0.0)),
+                ..*settings
+            };
+            let block_start = start.map(|plan| block_plan(instance, ProductId(p), plan));
+            solve_formulation(
+                &block,
+                formulate(&block, requirement),
+                &block_settings,
+                block_start.as_ref(),
+            )
+        })
+        .into_iter()
+        .collect::<Result<_, _>>()?;
 
     let mut size = ModelSize::default();
     for outcome in &outcomes {
