@@ -315,3 +315,34 @@ fn block_plan(instance: &Instance, p: ProductId, plan: &Plan) -> Plan {
         reserve_units: vec![plan.reserve_units[p.0]],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Per-product work gets a pool of its own, except with one thread or
+    /// on a rayon worker (a sweep's point), where a nested pool's wait would
+    /// run other points on the worker's stack.
+    #[test]
+    fn per_product_work_stays_on_a_rayon_workers_thread() {
+        let default = Settings::default();
+        assert!(matches!(Workers::new(&default), Ok(Workers::Pool(_))));
+        let one = Settings {
+            threads: Some(1),
+            ..Settings::default()
+        };
+        assert!(matches!(Workers::new(&one), Ok(Workers::Here)));
+        let sweep = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .expect("a pool");
+        sweep.install(|| assert!(matches!(Workers::new(&default), Ok(Workers::Here))));
+        // Either way, results come back in order.
+        for workers in [Workers::Here, Workers::new(&default).expect("a pool")] {
+            assert_eq!(
+                workers.map((0..100).collect(), |i, x: usize| i * x),
+                (0..100).map(|i| i * i).collect::<Vec<_>>()
+            );
+        }
+    }
+}
