@@ -163,12 +163,7 @@ pub fn solve(
     start: Option<&Plan>,
 ) -> Result<Outcome, SolverError> {
     let started = Instant::now();
-    let remaining = |settings: &Settings| Settings {
-        time_limit_seconds: settings
-            .time_limit_seconds
-            .map(|limit| (limit - started.elapsed().as_secs_f64()).max(0.0)),
-        ..*settings
-    };
+    let remaining = |settings: &Settings| settings.after(started.elapsed().as_secs_f64());
     let workers = crate::decompose::Workers::new(settings)?;
 
     let (blocks, rows) = blocks(instance, requirement);
@@ -273,21 +268,13 @@ pub fn solve(
         let priced: Vec<(f64, Option<ProductPlan>)> =
             workers.map(blocks.iter().collect(), |_, block: &Block| {
                 let prices = block.prices(&duals);
-                let value = |column: &ProductPlan| {
-                    column.cost
-                        - prices
-                            .iter()
-                            .zip(&column.fills)
-                            .map(|(p, f)| p * f)
-                            .sum::<f64>()
-                };
                 let known = block
                     .columns
                     .iter()
-                    .map(value)
+                    .map(|column| column.value(&prices))
                     .fold(f64::INFINITY, f64::min);
                 match block.model.price(&prices, known) {
-                    Some(column) => (value(&column), Some(column)),
+                    Some(column) => (column.value(&prices), Some(column)),
                     None => (known, None),
                 }
             });
@@ -490,6 +477,16 @@ pub fn solve(
         }
     }
 
+    // The plan found here, stopped by the time limit before it was proven.
+    let stopped_with = |plan: Plan, cost: f64, seconds: f64| Outcome {
+        status: Status::TimeLimit,
+        plan: Some(plan),
+        objective: Some(cost),
+        gap: Some(gap_of(cost)),
+        seconds,
+        size,
+        method: Method::ColumnGeneration,
+    };
     // Not within the gap: the compact model, from the best plan found.
     // Out of time: the plan found, if any; building the compact model alone
     // would overrun the limit (0.8 s at XL).
@@ -497,15 +494,7 @@ pub fn solve(
     if left.time_limit_seconds == Some(0.0) {
         let seconds = started.elapsed().as_secs_f64();
         return Ok(match plan {
-            Some((plan, cost)) => Outcome {
-                status: Status::TimeLimit,
-                plan: Some(plan),
-                objective: Some(cost),
-                gap: Some(gap_of(cost)),
-                seconds,
-                size,
-                method: Method::ColumnGeneration,
-            },
+            Some((plan, cost)) => stopped_with(plan, cost, seconds),
             None => Outcome::without_plan(
                 Status::NoPlanInTime,
                 seconds,
@@ -530,15 +519,7 @@ pub fn solve(
     let Some(objective) = outcome.objective else {
         // No plan from HiGHS: the one found here, if any.
         return Ok(match plan {
-            Some((plan, cost)) => Outcome {
-                status: Status::TimeLimit,
-                plan: Some(plan),
-                objective: Some(cost),
-                gap: Some(gap_of(cost)),
-                seconds: outcome.seconds,
-                size,
-                method: Method::ColumnGeneration,
-            },
+            Some((plan, cost)) => stopped_with(plan, cost, outcome.seconds),
             None => outcome,
         });
     };
@@ -671,18 +652,16 @@ impl Master<'_> {
 
     /// The plan of a choice: each product's chosen column.
     fn join(&self, instance: &Instance, choice: &Choice) -> Plan {
-        let mut plan = Plan {
-            options: vec![Default::default(); instance.options.len()],
-            reserve_units: vec![0.0; instance.products.len()],
-        };
+        let mut plan = Plan::empty(instance);
         for &j in &choice.columns {
             let (p, c) = self.owner[j];
             let column = &self.blocks[p].columns[c];
-            let product = instance.product(ProductId(p));
-            for (&o, decision) in product.options.iter().zip(&column.options) {
-                plan.options[o.0] = *decision;
-            }
-            plan.reserve_units[p] = column.reserve_units;
+            plan.set_product(
+                instance,
+                ProductId(p),
+                column.options.iter().copied(),
+                column.reserve_units,
+            );
         }
         plan
     }

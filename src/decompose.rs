@@ -26,21 +26,14 @@ pub fn separable(instance: &Instance, requirement: Requirement) -> bool {
 }
 
 /// One block per product: the product (its own weight, floor and policy),
-/// its options renumbered from 0, and the scenarios that touch them, in
-/// input order, with their losses renumbered. Built in one pass over the
-/// scenarios' losses.
+/// its options renumbered from 0, and the scenarios that touch them
+/// ([`scenarios_touching`]), in input order, with their losses renumbered.
 pub fn blocks(instance: &Instance) -> Vec<Instance> {
-    // Position of each option within its product.
-    let mut position = vec![0; instance.options.len()];
-    for product in &instance.products {
-        for (i, &o) in product.options.iter().enumerate() {
-            position[o.0] = i;
-        }
-    }
-    let mut blocks: Vec<Instance> = instance
+    instance
         .products
         .iter()
-        .map(|product| Instance {
+        .zip(scenarios_touching(instance))
+        .map(|(product, touches)| Instance {
             products: vec![crate::instance::Product {
                 options: (0..product.options.len()).map(OptionId).collect(),
                 ..product.clone()
@@ -53,29 +46,28 @@ pub fn blocks(instance: &Instance) -> Vec<Instance> {
                     ..instance.option(o).clone()
                 })
                 .collect(),
-            scenarios: Vec::new(),
+            scenarios: touches
+                .into_iter()
+                .map(|touch| {
+                    let scenario = &instance.scenarios[touch.scenario.0];
+                    Scenario {
+                        name: scenario.name.clone(),
+                        kind: scenario.kind.clone(),
+                        duration_periods: scenario.duration_periods,
+                        probability: scenario.probability,
+                        // Losses are sorted by option, so each product's are too.
+                        losses: touch
+                            .losses
+                            .into_iter()
+                            .map(|(position, loss)| (OptionId(position), loss))
+                            .collect(),
+                        assembly_losses: Vec::new(),
+                    }
+                })
+                .collect(),
             bom: Vec::new(),
         })
-        .collect();
-    // added[p]: the last scenario added to block p.
-    let mut added = vec![usize::MAX; instance.products.len()];
-    for (k, scenario) in instance.scenarios.iter().enumerate() {
-        // Losses are sorted by option, so each product's come out sorted.
-        for &(o, loss) in &scenario.losses {
-            let p = instance.option(o).product.0;
-            let scenarios = &mut blocks[p].scenarios;
-            if std::mem::replace(&mut added[p], k) != k {
-                scenarios.push(Scenario {
-                    losses: Vec::new(),
-                    assembly_losses: Vec::new(),
-                    ..scenario.clone()
-                });
-            }
-            let own = scenarios.last_mut().expect("pushed above");
-            own.losses.push((OptionId(position[o.0]), loss));
-        }
-    }
-    blocks
+        .collect()
 }
 
 /// Solves `instance` product by product (call only when [`separable`]).
@@ -136,16 +128,10 @@ pub fn search(
             Method::SearchPerProduct,
         ));
     }
-    let mut plan = Plan {
-        options: vec![Default::default(); instance.options.len()],
-        reserve_units: Vec::with_capacity(instance.products.len()),
-    };
+    let mut plan = Plan::empty(instance);
     let mut objective = 0.0;
-    for (product, column) in instance.products.iter().zip(columns.into_iter().flatten()) {
-        for (&o, decision) in product.options.iter().zip(column.options) {
-            plan.options[o.0] = decision;
-        }
-        plan.reserve_units.push(column.reserve_units);
+    for (p, column) in instance.product_ids().zip(columns.into_iter().flatten()) {
+        plan.set_product(instance, p, column.options, column.reserve_units);
         objective += column.cost;
     }
     Ok(Outcome {
@@ -221,7 +207,6 @@ pub fn solve_blocks(
     start: Option<&Plan>,
 ) -> Result<Outcome, SolverError> {
     let started = Instant::now();
-    let deadline = settings.time_limit_seconds.map(|limit| (started, limit));
     let blocks = blocks(instance);
     if settings.verbose {
         eprintln!(
@@ -239,9 +224,7 @@ pub fn solve_blocks(
             let block_settings = Settings {
                 threads: Some(1),
                 verbose: false,
-                time_limit_seconds: deadline
-                    .map(|(at, limit)| (limit - at.elapsed().as_secs_f64()).max(0.0)),
-                ..*settings
+                ..settings.after(started.elapsed().as_secs_f64())
             };
             let block_start = start.map(|plan| block_plan(instance, ProductId(p), plan));
             solve_formulation(
@@ -273,17 +256,11 @@ pub fn solve_blocks(
 
     // Join the blocks' plans: block option i of product p is the instance's
     // option p.options[i].
-    let mut plan = Plan {
-        options: vec![Default::default(); instance.options.len()],
-        reserve_units: Vec::with_capacity(instance.products.len()),
-    };
+    let mut plan = Plan::empty(instance);
     let (mut objective, mut slack) = (0.0, 0.0);
-    for (product, outcome) in instance.products.iter().zip(outcomes) {
+    for (p, outcome) in instance.product_ids().zip(outcomes) {
         let block_plan = outcome.plan.expect("a feasible block has a plan");
-        for (&o, decision) in product.options.iter().zip(block_plan.options) {
-            plan.options[o.0] = decision;
-        }
-        plan.reserve_units.extend(block_plan.reserve_units);
+        plan.set_product(instance, p, block_plan.options, block_plan.reserve_units[0]);
         let cost = outcome.objective.unwrap_or(0.0);
         objective += cost;
         slack += outcome.gap.unwrap_or(0.0) * cost.abs();

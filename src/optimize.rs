@@ -75,7 +75,7 @@ fn solve_checked(
     } else {
         solve_formulation(instance, formulate(instance, requirement), settings, start)?
     };
-    let checked = match outcome.plan {
+    let mut checked = match outcome.plan {
         None => None,
         Some(plan) => {
             let evaluation = evaluate(instance, &plan);
@@ -87,6 +87,21 @@ fn solve_checked(
             Some(CheckedPlan { plan, evaluation })
         }
     };
+    // A solve stopped within its gap may return a plan dearer than the start
+    // it was given (a sweep's higher floor, a budget's max-floor plan, which
+    // must stay within the budget): the start is then the better answer.
+    if let (Some(best), Some(start)) = (&checked, start) {
+        let evaluation = evaluate(instance, start);
+        if evaluation.costs.total() < best.evaluation.costs.total()
+            && check_plan(instance, start).is_empty()
+            && check_requirement(instance, &evaluation, requirement).is_empty()
+        {
+            checked = Some(CheckedPlan {
+                plan: start.clone(),
+                evaluation,
+            });
+        }
+    }
     Ok(Checked {
         status: outcome.status,
         plan: checked,
@@ -116,12 +131,7 @@ pub fn optimize(
 ) -> Result<Solution, OptimizeError> {
     let (baseline, baseline_seconds) = baseline(instance, settings)?;
     // The time limit covers both solves.
-    let settings = Settings {
-        time_limit_seconds: settings
-            .time_limit_seconds
-            .map(|limit| (limit - baseline_seconds).max(0.0)),
-        ..*settings
-    };
+    let settings = settings.after(baseline_seconds);
     let mut solution = optimize_against(instance, requirement, &settings, baseline, None)?;
     solution.solve_seconds += baseline_seconds;
     Ok(solution)
@@ -193,16 +203,6 @@ pub fn max_floor_within_budget(
         Some(&plan),
     )?;
     solution.solve_seconds += outcome.seconds;
-    // The solve starts from the max-floor plan, but a solve stopped within
-    // its gap may still return a dearer one: the answer must stay within
-    // the budget, so the max-floor plan is kept then.
-    let dearer = solution
-        .best
-        .as_ref()
-        .is_some_and(|best| best.evaluation.costs.total() > cost);
-    if dearer {
-        solution.best = Some(CheckedPlan { plan, evaluation });
-    }
     Ok(BudgetAnswer {
         budget,
         floor: Some(reached),

@@ -24,6 +24,30 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// No option selected, nothing bought, no reserve: the frame a plan is
+    /// joined into product by product ([`Plan::set_product`]).
+    pub fn empty(instance: &Instance) -> Plan {
+        Plan {
+            options: vec![OptionDecision::default(); instance.options.len()],
+            reserve_units: vec![0.0; instance.products.len()],
+        }
+    }
+
+    /// Sets product `p`'s part: the decisions of its options, in the
+    /// product's order, and its reserve.
+    pub fn set_product(
+        &mut self,
+        instance: &Instance,
+        p: ProductId,
+        options: impl IntoIterator<Item = OptionDecision>,
+        reserve_units: f64,
+    ) {
+        for (&o, decision) in instance.product(p).options.iter().zip(options) {
+            self.options[o.0] = decision;
+        }
+        self.reserve_units[p.0] = reserve_units;
+    }
+
     pub fn option(&self, id: OptionId) -> &OptionDecision {
         &self.options[id.0]
     }

@@ -101,6 +101,19 @@ pub struct ProductPlan {
     pub fills: Vec<f64>,
 }
 
+impl ProductPlan {
+    /// Its value at fill prices `prices` (per entry of the product's
+    /// scenarios): cost − Σ prices · fills, what the pricing minimizes.
+    pub fn value(&self, prices: &[f64]) -> f64 {
+        self.cost
+            - prices
+                .iter()
+                .zip(&self.fills)
+                .map(|(p, f)| p * f)
+                .sum::<f64>()
+    }
+}
+
 /// An option's data, in the product's order.
 #[derive(Debug, Clone)]
 struct OptionData {
@@ -236,7 +249,7 @@ impl ProductModel {
     /// The product plan that minimizes cost − Σ_i prices_i fill_i (prices
     /// per entry of [`ProductModel::scenarios`], all ≥ 0), if its value is
     /// below `below`; `None` when no plan is (or the product has no plan at
-    /// all). The value of the returned plan is `plan.cost − Σ prices · fills`.
+    /// all). The value is [`ProductPlan::value`].
     pub fn price(&self, prices: &[f64], below: f64) -> Option<ProductPlan> {
         debug_assert_eq!(prices.len(), self.scenarios.len());
         let mut search = Search::new(self, prices, below);
@@ -685,15 +698,6 @@ mod tests {
         ProductModel::new(instance, ProductId(0), least, scenarios)
     }
 
-    fn value(column: &ProductPlan, prices: &[f64]) -> f64 {
-        column.cost
-            - prices
-                .iter()
-                .zip(&column.fills)
-                .map(|(p, f)| p * f)
-                .sum::<f64>()
-    }
-
     /// The best value by brute force: every (y, m) of every option, the
     /// greedy purchase, and the reserve term at every candidate point of its
     /// convex piecewise-linear function (the ends of its range and every
@@ -811,7 +815,7 @@ mod tests {
         assert_relative_eq!(column.reserve_units, 100.0);
         assert_relative_eq!(column.cost, 125.0);
         assert_relative_eq!(column.fills[0], 1.0);
-        assert_relative_eq!(value(&column, &[1000.0]), -875.0);
+        assert_relative_eq!(column.value(&[1000.0]), -875.0);
         // Nothing below −875 exists.
         assert_eq!(model.price(&[1000.0], -875.0), None);
     }
@@ -930,8 +934,8 @@ mod tests {
                 (Some(expected), Some(column)) => {
                     prop_assert!(model.meets_least_fill(&column));
                     let tolerance = 1e-6 * expected.abs().max(1.0);
-                    prop_assert!((value(&column, prices) - expected).abs() <= tolerance,
-                        "search {} vs brute force {}", value(&column, prices), expected);
+                    prop_assert!((column.value(prices) - expected).abs() <= tolerance,
+                        "search {} vs brute force {}", column.value(prices), expected);
                 }
                 (None, None) => {}
                 (expected, found) => prop_assert!(false, "brute force {expected:?} vs search {found:?}"),

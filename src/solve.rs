@@ -36,6 +36,19 @@ impl Default for Settings {
     }
 }
 
+impl Settings {
+    /// The same settings with `spent` seconds taken off the time limit (not
+    /// below 0), for what runs after them.
+    pub fn after(&self, spent: f64) -> Settings {
+        Settings {
+            time_limit_seconds: self
+                .time_limit_seconds
+                .map(|limit| (limit - spent).max(0.0)),
+            ..*self
+        }
+    }
+}
+
 /// HiGHS's feasibility-jump heuristic (before the first LP) runs only on
 /// models at least this large (columns). At
 /// 340,000 columns (XL) it found the only plan within 120 s, because the first
@@ -222,13 +235,7 @@ pub fn solve_formulation(
             let mut model = highs::Model::from(solved);
             // SAFETY: a live HiGHS object; clears its solution and basis.
             unsafe { highs_sys::Highs_clearSolver(model.as_mut_ptr()) };
-            let retry = Settings {
-                time_limit_seconds: settings
-                    .time_limit_seconds
-                    .map(|limit| (limit - seconds).max(0.0)),
-                ..*settings
-            };
-            let (again, more) = run(model, &retry)?;
+            let (again, more) = run(model, &settings.after(seconds))?;
             solved = again;
             seconds += more;
             status = status_of(&solved)?;

@@ -2,7 +2,7 @@
 //! time to survive, Monte Carlo), chokepoints on crafted instances whose
 //! classes are known, and every lever binding and not binding.
 
-use crate::support::{cell, divopt, read, write};
+use crate::support::{cell, divopt, json, read, write};
 use std::path::Path;
 
 use approx::assert_relative_eq;
@@ -10,18 +10,6 @@ use predicates::prelude::*;
 use tempfile::TempDir;
 
 use crate::cli::OPTIONS;
-
-fn json(args: &[&str]) -> (i32, serde_json::Value) {
-    let output = divopt().args(args).arg("--json").output().unwrap();
-    let code = output.status.code().unwrap();
-    let doc = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
-        panic!(
-            "no JSON; stderr: {}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    (code, doc)
-}
 
 #[test]
 fn evaluating_the_plan_solve_wrote_gives_the_fills_solve_reported() {

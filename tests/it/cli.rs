@@ -1,7 +1,7 @@
 //! The command line as a user meets it: exit codes, messages, the files
 //! written by --out, byte-identical reruns.
 
-use crate::support::{divopt, read, write};
+use crate::support::{divopt, generate, json, read, write};
 use std::path::Path;
 
 use predicates::prelude::*;
@@ -429,38 +429,19 @@ fn write_model_writes_what_highs_solves() {
 #[test]
 fn the_summary_names_the_method() {
     let dir = TempDir::new().unwrap();
-    divopt()
-        .args([
-            "generate",
-            "--products",
-            "40",
-            "--options",
-            "5",
-            "--scenarios",
-            "12",
-        ])
-        .args(["--seed", "1", "--out"])
-        .arg(dir.path())
-        .assert()
-        .success();
+    generate(&dir, 40, 5, 12, 1);
     let options = dir.path().join("options.csv");
     let scenarios = dir.path().join("scenarios.csv");
     let method = |extra: &[&str]| {
-        let output = divopt()
-            .arg("solve")
-            .arg(&options)
-            .arg("--scenarios")
-            .arg(&scenarios)
-            .args(["--json"])
-            .args(extra)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let mut args = vec![
+            "solve",
+            options.to_str().unwrap(),
+            "--scenarios",
+            scenarios.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let (code, doc) = json(&args);
+        assert_eq!(code, 0);
         doc["summary"]["method"].as_str().unwrap().to_string()
     };
     assert_eq!(

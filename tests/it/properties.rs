@@ -15,7 +15,8 @@ use proptest::sample::Index;
 
 use crate::brute_force::{cheapest_sourcing, same_cost};
 use crate::support::{
-    any_instance, assert_plan_ok, exact, plan_cost, proptest_config, requirement, MEASURES,
+    any_instance, assert_plan_ok, exact, instance_from_csv, plan_cost, proptest_config,
+    requirement, MEASURES,
 };
 
 /// The optimal cost (`None`: infeasible) of `requirement`, solved directly
@@ -397,16 +398,7 @@ fn column_generation_matches_the_whole_model_on_generated_instances() {
             seed,
         };
         let generated = generate(&spec).expect("a valid spec");
-        let instance = divopt::input::parse(
-            ("options.csv", generated.options_csv.as_bytes()),
-            &[(
-                "scenarios.csv".to_string(),
-                generated.scenarios_csv.into_bytes(),
-            )],
-            None,
-        )
-        .expect("generated instances are valid")
-        .instance;
+        let instance = instance_from_csv(&generated.options_csv, &generated.scenarios_csv);
         for (measure, f) in [(Measure::Worst, 0.9), (Measure::Expected, 0.99)] {
             let requirement = requirement(f, measure);
             assert!(colgen::applies(&instance, requirement));
@@ -435,6 +427,23 @@ fn column_generation_matches_the_whole_model_on_generated_instances() {
     }
 }
 
+/// The lean model solved exactly by HiGHS from `start`, which must meet
+/// `requirement`.
+fn solve_lean_from(
+    instance: &Instance,
+    requirement: Requirement,
+    start: &divopt::plan::Plan,
+) -> divopt::solve::Outcome {
+    assert_plan_ok(instance, start, requirement);
+    solve_formulation(
+        instance,
+        formulate_shaped(instance, requirement, Shape::Lean),
+        &exact(),
+        Some(start),
+    )
+    .expect("HiGHS runs")
+}
+
 /// Regression: handed a whole starting plan whose reserve (0.5 units)
 /// exceeds what the floor needs (0.395), HiGHS 1.16 returned that plan's
 /// columns with the objective of the better one (0.6977 claimed, 0.75
@@ -448,13 +457,7 @@ fn a_start_with_excess_reserve_is_improved() {
                    p1,s10,asia,1,1,0.5,0,1,0,,,\n\
                    p2,s20,asia,1,0,,0,1,0,,,\n";
     let scenarios = "scenario,supplier,product,region,loss,duration\nk0,s10,p1,*,0.5,1\n";
-    let instance = divopt::input::parse(
-        ("options.csv", options.as_bytes()),
-        &[("scenarios.csv".to_string(), scenarios.as_bytes().to_vec())],
-        None,
-    )
-    .expect("a valid instance")
-    .instance;
+    let instance = instance_from_csv(options, scenarios);
     let requirement = requirement(0.8953, Measure::Worst);
     // s00 buys, s01 is a standby without modules, p1 holds 0.5 units, s20 buys.
     let decision = |selected: bool, quantity_per_period: f64| divopt::plan::OptionDecision {
@@ -472,14 +475,7 @@ fn a_start_with_excess_reserve_is_improved() {
         ],
         reserve_units: vec![0.0, 0.5, 0.0],
     };
-    assert_plan_ok(&instance, &start, requirement);
-    let outcome = solve_formulation(
-        &instance,
-        formulate_shaped(&instance, requirement, Shape::Lean),
-        &exact(),
-        Some(&start),
-    )
-    .expect("HiGHS runs");
+    let outcome = solve_lean_from(&instance, requirement, &start);
     let plan = outcome.plan.expect("an optimal plan");
     // p0's cheapest option (0.5) and reserve 0.8953 − 0.5 = 0.3953 units at 0.5.
     approx::assert_relative_eq!(
@@ -508,13 +504,7 @@ fn a_start_that_presolve_improves_is_not_returned_as_is() {
                    p1,s10,asia,1,1,,,0,1,0,,,\n\
                    p1,s11,asia,1,1,,,0,1,0,,,\n";
     let scenarios = "scenario,supplier,product,region,loss,duration\nk0,s01,p0,*,1,3\n";
-    let instance = divopt::input::parse(
-        ("options.csv", options.as_bytes()),
-        &[("scenarios.csv".to_string(), scenarios.as_bytes().to_vec())],
-        None,
-    )
-    .expect("a valid instance")
-    .instance;
+    let instance = instance_from_csv(options, scenarios);
     let requirement = requirement(0.6, Measure::Worst);
     let decision =
         |selected: bool, quantity_per_period: f64, modules: u32| divopt::plan::OptionDecision {
@@ -532,15 +522,8 @@ fn a_start_that_presolve_improves_is_not_returned_as_is() {
         ],
         reserve_units: vec![0.0, 0.0],
     };
-    assert_plan_ok(&instance, &start, requirement);
     approx::assert_relative_eq!(plan_cost(&instance, &start), 22.5);
-    let outcome = solve_formulation(
-        &instance,
-        formulate_shaped(&instance, requirement, Shape::Lean),
-        &exact(),
-        Some(&start),
-    )
-    .expect("HiGHS runs");
+    let outcome = solve_lean_from(&instance, requirement, &start);
     let plan = outcome.plan.expect("an optimal plan");
     // s01 with one module (0.5 + 0.5) and the whole reserve cap, 21 units at 1.
     approx::assert_relative_eq!(plan_cost(&instance, &plan), 22.0, max_relative = 1e-6);

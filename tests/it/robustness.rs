@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use predicates::prelude::*;
 use tempfile::TempDir;
 
-use crate::support::{divopt, read, write};
+use crate::support::{divopt, generate, json, read, write};
 
 /// Demands from 0.001 to 1e9 units and costs from 1e-6 to 1e9: every plan
 /// divopt reports must still pass the independent evaluator (which the solve
@@ -65,20 +65,7 @@ fn badly_scaled_inputs_still_give_checked_plans() {
 /// A generated instance of size M (300 products × 8 options, 40 scenarios)
 /// whose solve at floor 0.95 and gap 0 takes seconds.
 fn generate_m(dir: &TempDir) {
-    divopt()
-        .args([
-            "generate",
-            "--products",
-            "300",
-            "--options",
-            "8",
-            "--scenarios",
-            "40",
-        ])
-        .args(["--seed", "3", "--out"])
-        .arg(dir.path())
-        .assert()
-        .success();
+    generate(dir, 300, 8, 40, 3);
 }
 
 /// HiGHS alone can overrun its time limit by minutes on large models; divopt's
@@ -130,20 +117,19 @@ fn the_time_limit_is_honoured_on_a_model_that_needs_longer() {
 fn a_tiny_time_limit_still_gives_a_plan() {
     let dir = TempDir::new().unwrap();
     generate_m(&dir);
-    let output = divopt()
-        .args(["solve", "--floor", "0.9", "--time-limit", "0.001", "--json"])
-        .arg(dir.path().join("options.csv"))
-        .arg("--scenarios")
-        .arg(dir.path().join("scenarios.csv"))
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let options = dir.path().join("options.csv");
+    let scenarios = dir.path().join("scenarios.csv");
+    let (code, doc) = json(&[
+        "solve",
+        options.to_str().unwrap(),
+        "--scenarios",
+        scenarios.to_str().unwrap(),
+        "--floor",
+        "0.9",
+        "--time-limit",
+        "0.001",
+    ]);
+    assert_eq!(code, 0);
     assert_eq!(doc["summary"]["status"], "time_limit");
     assert_eq!(doc["summary"]["method"], "column_generation");
     assert!(doc["summary"]["objective"].as_f64().unwrap() > 0.0);

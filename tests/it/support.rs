@@ -508,6 +508,43 @@ pub fn divopt() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("divopt").expect("the divopt binary is built")
 }
 
+/// Runs `divopt ARGS --json`: its exit code and the JSON it printed.
+pub fn json(args: &[&str]) -> (i32, serde_json::Value) {
+    let output = divopt().args(args).arg("--json").output().unwrap();
+    let code = output.status.code().unwrap();
+    let doc = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
+        panic!(
+            "no JSON; stderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (code, doc)
+}
+
+/// `divopt generate` into `dir`: options.csv and scenarios.csv.
+pub fn generate(dir: &tempfile::TempDir, products: u32, options: u32, scenarios: u32, seed: u32) {
+    divopt()
+        .arg("generate")
+        .args(["--products", &products.to_string()])
+        .args(["--options", &options.to_string()])
+        .args(["--scenarios", &scenarios.to_string()])
+        .args(["--seed", &seed.to_string(), "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+}
+
+/// The instance of an options CSV and a scenarios CSV given as text.
+pub fn instance_from_csv(options: &str, scenarios: &str) -> Instance {
+    divopt::input::parse(
+        ("options.csv", options.as_bytes()),
+        &[("scenarios.csv".to_string(), scenarios.as_bytes().to_vec())],
+        None,
+    )
+    .expect("a valid instance")
+    .instance
+}
+
 /// Writes `text` to `name` in `dir` and returns the path.
 pub fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf {
     let path = dir.path().join(name);
