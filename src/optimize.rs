@@ -4,6 +4,7 @@
 //! evaluator before anyone sees it.
 
 use crate::attainable::{attainable, Attainable};
+use crate::colgen::Prepared;
 use crate::evaluate::{check_plan, check_requirement, evaluate, Evaluation};
 use crate::formulation::formulate;
 use crate::formulation::{ModelSize, Requirement};
@@ -67,11 +68,17 @@ fn solve_checked(
     requirement: Requirement,
     settings: &Settings,
     start: Option<&Plan>,
+    prepared: Option<&Prepared>,
 ) -> Result<Checked, OptimizeError> {
     let outcome = if crate::decompose::separable(instance, requirement) {
         crate::decompose::solve(instance, requirement, settings, start)?
     } else if crate::colgen::applies(instance, requirement) {
-        crate::colgen::solve(instance, requirement, settings, start)?
+        match prepared.filter(|prepared| prepared.fits(requirement)) {
+            Some(prepared) => {
+                crate::colgen::solve_prepared(instance, prepared, requirement, settings, start)?
+            }
+            None => crate::colgen::solve(instance, requirement, settings, start)?,
+        }
     } else {
         solve_formulation(instance, formulate(instance, requirement), settings, start)?
     };
@@ -113,14 +120,29 @@ fn solve_checked(
 }
 
 /// The cheapest plan with no resilience requirement (floor 0, no product
-/// floors), and the seconds HiGHS took. `None` only if the time limit ended
-/// the search first.
-pub fn baseline(
-    instance: &Instance,
-    settings: &Settings,
-) -> Result<(Option<CheckedPlan>, f64), OptimizeError> {
-    let checked = solve_checked(instance, Requirement::none(), settings, None)?;
-    Ok((checked.plan, checked.seconds))
+/// floors), as solved.
+#[derive(Debug, Clone)]
+pub struct Baseline {
+    /// `None` only if the time limit ended the search first.
+    pub plan: Option<CheckedPlan>,
+    pub status: Status,
+    /// Relative gap of `plan` (0 from the exact search).
+    pub gap: Option<f64>,
+    /// Seconds solving.
+    pub seconds: f64,
+    pub method: Method,
+}
+
+/// Solves the [`Baseline`].
+pub fn baseline(instance: &Instance, settings: &Settings) -> Result<Baseline, OptimizeError> {
+    let checked = solve_checked(instance, Requirement::none(), settings, None, None)?;
+    Ok(Baseline {
+        plan: checked.plan,
+        status: checked.status,
+        gap: checked.gap,
+        seconds: checked.seconds,
+        method: checked.method,
+    })
 }
 
 /// The cheapest plan meeting `requirement`, its baseline, and diagnostics.
@@ -129,11 +151,11 @@ pub fn optimize(
     requirement: Requirement,
     settings: &Settings,
 ) -> Result<Solution, OptimizeError> {
-    let (baseline, baseline_seconds) = baseline(instance, settings)?;
+    let baseline = baseline(instance, settings)?;
     // The time limit covers both solves.
-    let settings = settings.after(baseline_seconds);
-    let mut solution = optimize_against(instance, requirement, &settings, baseline, None)?;
-    solution.solve_seconds += baseline_seconds;
+    let settings = settings.after(baseline.seconds);
+    let mut solution = optimize_against(instance, requirement, &settings, &baseline, None, None)?;
+    solution.solve_seconds += baseline.seconds;
     Ok(solution)
 }
 
@@ -158,7 +180,7 @@ pub fn max_floor_within_budget(
     budget: f64,
     settings: &Settings,
 ) -> Result<BudgetAnswer, OptimizeError> {
-    let (baseline, _) = baseline(instance, settings)?;
+    let baseline = baseline(instance, settings)?;
     let formulation = crate::formulation::formulate_max_floor(instance, measure, budget);
     let outcome = solve_formulation(instance, formulation, settings, None)?;
     let Some(plan) = outcome.plan else {
@@ -170,7 +192,7 @@ pub fn max_floor_within_budget(
                 requirement,
                 status: outcome.status,
                 best: None,
-                baseline,
+                baseline: baseline.plan,
                 gap: None,
                 solve_seconds: outcome.seconds,
                 size: Some(outcome.size),
@@ -199,8 +221,9 @@ pub fn max_floor_within_budget(
         instance,
         Requirement::new(floor, measure),
         settings,
-        baseline,
+        &baseline,
         Some(&plan),
+        None,
     )?;
     solution.solve_seconds += outcome.seconds;
     Ok(BudgetAnswer {
@@ -211,14 +234,21 @@ pub fn max_floor_within_budget(
 }
 
 /// Like [`optimize`], with the baseline already computed (a sweep solves it
-/// once per instance) and optionally a plan to start from that meets the
-/// requirement. `solve_seconds` counts only this requirement's solve.
+/// once per instance), optionally a plan to start from that meets the
+/// requirement, and optionally column generation's floor-free part (a sweep
+/// prepares it once per series; used when it fits the requirement).
+/// `solve_seconds` counts only this requirement's solve.
+///
+/// When the baseline plan already meets the requirement, it is the answer,
+/// with the baseline's gap: the baseline solves a relaxation (no floor), so
+/// its bound is a bound here too.
 pub fn optimize_against(
     instance: &Instance,
     requirement: Requirement,
     settings: &Settings,
-    baseline: Option<CheckedPlan>,
+    baseline: &Baseline,
     start: Option<&Plan>,
+    prepared: Option<&Prepared>,
 ) -> Result<Solution, OptimizeError> {
     let attainable = attainable(instance, requirement.measure);
     if !attainable.allows(requirement) {
@@ -226,7 +256,7 @@ pub fn optimize_against(
             requirement,
             status: Status::Infeasible,
             best: None,
-            baseline,
+            baseline: baseline.plan.clone(),
             gap: None,
             solve_seconds: 0.0,
             size: None,
@@ -234,12 +264,31 @@ pub fn optimize_against(
             method: None,
         });
     }
-    let checked = solve_checked(instance, requirement, settings, start)?;
+    if let Some(plan) = baseline.plan.as_ref().filter(|plan| {
+        baseline.status == Status::Optimal
+            && check_requirement(instance, &plan.evaluation, requirement).is_empty()
+            && start.is_none_or(|start| {
+                plan.evaluation.costs.total() <= evaluate(instance, start).costs.total()
+            })
+    }) {
+        return Ok(Solution {
+            requirement,
+            status: Status::Optimal,
+            best: Some(plan.clone()),
+            baseline: Some(plan.clone()),
+            gap: baseline.gap,
+            solve_seconds: 0.0,
+            size: Some(ModelSize::default()),
+            attainable,
+            method: Some(baseline.method),
+        });
+    }
+    let checked = solve_checked(instance, requirement, settings, start, prepared)?;
     Ok(Solution {
         requirement,
         status: checked.status,
         best: checked.plan,
-        baseline,
+        baseline: baseline.plan.clone(),
         gap: checked.gap,
         solve_seconds: checked.seconds,
         size: Some(checked.size),

@@ -141,7 +141,7 @@ pub fn summary_text(instance: &Instance, solution: &Solution, summary: &Summary)
         (Some(crate::solve::Method::SearchPerProduct), _) => {
             let _ = writeln!(
                 out,
-                "Method: exact search per product (nothing couples the products; no solver model)"
+                "Method: exact search per product (each product's cheapest plan; no solver model)"
             );
         }
         (Some(method), Some(size)) => {

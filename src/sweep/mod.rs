@@ -14,13 +14,15 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
+use crate::colgen::Prepared;
 use crate::formulation::Requirement;
 use crate::input::{self, InputErrors, ScenarioSource};
 use crate::instance::{Floor, Instance, Measure};
-use crate::optimize::{baseline, optimize_against, CheckedPlan, OptimizeError, Solution};
+use crate::optimize::{baseline, optimize_against, Baseline, OptimizeError, Solution};
 use crate::plan::Plan;
 use crate::report::{num, Action};
 use crate::solve::Settings;
+use crate::solve::SolverError;
 use frontier::FrontierRow;
 
 /// Parses `a:b:step` (from a to b inclusive) or a comma list `0.5,0.9`.
@@ -483,15 +485,44 @@ pub fn run(
         let mut needed: Vec<usize> = todo.iter().map(|p| p.instance).collect();
         needed.sort_unstable();
         needed.dedup();
-        let baselines: Vec<(usize, Option<CheckedPlan>)> = needed
+        let baselines: Vec<(usize, Baseline)> = needed
             .par_iter()
-            .map(|&i| Ok((i, baseline(&loaded[i].instance, &settings)?.0)))
+            .map(|&i| Ok((i, baseline(&loaded[i].instance, &settings)?)))
             .collect::<Result<_, OptimizeError>>()?;
         let baseline_of = |instance: usize| {
-            baselines
+            &baselines
                 .iter()
                 .find(|(i, _)| *i == instance)
-                .and_then(|(_, b)| b.clone())
+                .expect("a baseline for every instance with points")
+                .1
+        };
+        // Column generation's floor-free part: one per series (input,
+        // scenario set, measure) it solves.
+        let mut series: Vec<(usize, Measure)> = todo
+            .iter()
+            .filter(|p| {
+                crate::colgen::applies(
+                    &loaded[p.instance].instance,
+                    Requirement::new(p.floor, p.measure),
+                )
+            })
+            .map(|p| (p.instance, p.measure))
+            .collect();
+        series.dedup();
+        let prepared: Vec<((usize, Measure), Prepared)> = series
+            .par_iter()
+            .map(|&(i, measure)| {
+                let requirement = Requirement::new(Floor::ZERO, measure);
+                Prepared::new(&loaded[i].instance, requirement, &settings)
+                    .map(|prepared| ((i, measure), prepared))
+            })
+            .collect::<Result<_, SolverError>>()
+            .map_err(OptimizeError::from)?;
+        let prepared_for = |point: &Point| {
+            prepared
+                .iter()
+                .find(|(key, _)| *key == (point.instance, point.measure))
+                .map(|(_, prepared)| prepared)
         };
         // Solves one point, journals and reports its row; returns the plan too.
         let solve_point = |point: &Point,
@@ -505,6 +536,7 @@ pub fn run(
                 &settings,
                 baseline_of(point.instance),
                 start,
+                prepared_for(point),
             )?;
             let row = row_of(l, &solution);
             if let Some((path, file)) = &journal {
@@ -551,7 +583,10 @@ pub fn run(
                 .collect::<Result<_, SweepError>>()?;
             Ok(rows.concat())
         } else {
+            // Highest floors first: they take longest, and a long solve
+            // started last would leave the other workers idle.
             todo.par_iter()
+                .rev()
                 .map(|point| solve_point(point, None).map(|(row, _)| row))
                 .collect()
         }

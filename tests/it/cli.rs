@@ -458,7 +458,7 @@ fn the_summary_names_the_method() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "Method: exact search per product (nothing couples the products; no solver model)",
+            "Method: exact search per product (each product's cheapest plan; no solver model)",
         ));
 
     let chain = write(&dir, "chain.csv", OPTIONS);

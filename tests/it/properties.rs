@@ -533,3 +533,126 @@ fn a_start_that_presolve_improves_is_not_returned_as_is() {
         max_relative = 1e-6
     );
 }
+
+/// What a sweep shares across its floors (column generation prepared once
+/// per series) gives, at every floor and both coupled measures, the plan a
+/// fresh solve gives. Below the floor the products' cheapest plans already
+/// reach, those plans are the answer, with gap 0 and no master problem.
+#[test]
+fn prepared_column_generation_matches_fresh_solves() {
+    use divopt::evaluate::evaluate;
+    use divopt::generate::{generate, GeneratorSpec};
+    let settings = divopt::solve::Settings {
+        threads: Some(1),
+        ..Default::default()
+    };
+    let spec = GeneratorSpec {
+        products: 30,
+        options_per_product: 4,
+        regions: 5,
+        scenarios: 12,
+        seed: 4,
+    };
+    let generated = generate(&spec).expect("a valid spec");
+    let instance = instance_from_csv(&generated.options_csv, &generated.scenarios_csv);
+    for measure in [Measure::Worst, Measure::Expected] {
+        let prepared = colgen::Prepared::new(&instance, requirement(0.0, measure), &settings)
+            .expect("the first columns");
+        // The floor the products' cheapest plans reach together.
+        let cheapest = decompose::solve(&instance, requirement(0.0, measure), &settings, None)
+            .expect("the search runs");
+        let cheapest_cost = cheapest.objective.expect("a cost");
+        let reached =
+            evaluate(&instance, &cheapest.plan.expect("a plan")).measure(&instance, measure);
+        assert!(
+            reached > 0.1,
+            "{measure}: the cheapest plans reach only {reached}"
+        );
+        for f in [reached / 2.0, 0.5, 0.8, 0.9, 0.95] {
+            let requirement = requirement(f, measure);
+            if !attainable(&instance, measure).allows(requirement) {
+                continue;
+            }
+            let fresh = colgen::solve(&instance, requirement, &settings, None).expect("HiGHS runs");
+            let shared = colgen::solve_prepared(&instance, &prepared, requirement, &settings, None)
+                .expect("HiGHS runs");
+            assert_eq!(fresh.status, Status::Optimal, "{measure} at {f}");
+            assert_eq!(shared.status, fresh.status, "{measure} at {f}");
+            assert_eq!(shared.plan, fresh.plan, "{measure} at {f}");
+            assert_eq!(shared.gap, fresh.gap, "{measure} at {f}");
+            let plan = shared.plan.expect("an optimal outcome has a plan");
+            assert_plan_ok(&instance, &plan, requirement);
+            if f <= reached {
+                assert_eq!(shared.method, divopt::solve::Method::SearchPerProduct);
+                assert_eq!(shared.gap, Some(0.0));
+                approx::assert_relative_eq!(
+                    plan_cost(&instance, &plan),
+                    cheapest_cost,
+                    max_relative = 1e-9
+                );
+            } else {
+                assert_ne!(shared.method, divopt::solve::Method::SearchPerProduct);
+            }
+        }
+    }
+}
+
+/// When the baseline (no floor, no product floors) already meets the
+/// requirement, it is the answer, with its own gap and no second solve; above
+/// what it reaches, a solve runs and costs more.
+#[test]
+fn a_floor_the_baseline_meets_needs_no_second_solve() {
+    use divopt::generate::{generate, GeneratorSpec};
+    use divopt::optimize::{baseline, optimize_against};
+    let settings = divopt::solve::Settings::default();
+    let spec = GeneratorSpec {
+        products: 30,
+        options_per_product: 4,
+        regions: 5,
+        scenarios: 12,
+        seed: 5,
+    };
+    let generated = generate(&spec).expect("a valid spec");
+    let mut instance = instance_from_csv(&generated.options_csv, &generated.scenarios_csv);
+    for product in &mut instance.products {
+        product.floor = None;
+    }
+    let base = baseline(&instance, &settings).expect("the search runs");
+    let base_plan = base.plan.clone().expect("a baseline plan");
+    let reached = base_plan.evaluation.measure(&instance, Measure::Worst);
+    assert!(reached > 0.1, "the baseline reaches only {reached}");
+
+    let below = optimize_against(
+        &instance,
+        requirement(reached / 2.0, Measure::Worst),
+        &settings,
+        &base,
+        None,
+        None,
+    )
+    .expect("solves");
+    assert_eq!(below.status, Status::Optimal);
+    let best = below.best.expect("a plan");
+    assert_eq!(best.plan, base_plan.plan);
+    assert_eq!(below.gap, base.gap);
+    assert_eq!(below.method, Some(base.method));
+    assert_eq!(below.solve_seconds, 0.0);
+    assert_plan_ok(
+        &instance,
+        &best.plan,
+        requirement(reached / 2.0, Measure::Worst),
+    );
+
+    let above = optimize_against(
+        &instance,
+        requirement((reached + 1.0) / 2.0, Measure::Worst),
+        &settings,
+        &base,
+        None,
+        None,
+    )
+    .expect("solves");
+    let best = above.best.expect("a plan");
+    assert!(above.solve_seconds > 0.0);
+    assert!(best.evaluation.costs.total() > base_plan.evaluation.costs.total());
+}
