@@ -48,6 +48,24 @@ const MAX_ROUNDS: usize = 200;
 /// plans found at M and L used columns within 0.07 of the threshold.
 const NEIGHBOURHOOD: f64 = 0.1;
 
+/// Per scenario, whether another scenario is at least as hard for every
+/// option and at least as long ([`crate::instance::Scenario::at_least_as_hard_as`];
+/// of identical ones, all but the first). Every plan's row (5) for such a
+/// scenario then follows from the harder one's, so the master has no row
+/// for it (17 of 40 scenarios at M, 53 of 100 at L, 122 of 200 at XL).
+fn dominated_scenarios(instance: &Instance) -> Vec<bool> {
+    let scenarios = &instance.scenarios;
+    (0..scenarios.len())
+        .map(|k| {
+            (0..scenarios.len()).any(|j| {
+                j != k
+                    && scenarios[j].at_least_as_hard_as(&scenarios[k])
+                    && (j < k || !scenarios[k].at_least_as_hard_as(&scenarios[j]))
+            })
+        })
+        .collect()
+}
+
 /// A product's part of the master that no floor changes: its pricing data,
 /// the coupling row and factor of each of its scenarios, and its first
 /// columns.
@@ -124,11 +142,13 @@ impl Prepared {
                         touched_weight[touch.scenario.0] += instance.products[p].weight;
                     }
                 }
+                let dominated = dominated_scenarios(instance);
                 let mut offsets = Vec::new();
                 let row_of = touched_weight
                     .iter()
-                    .map(|&w| {
-                        (w > 0.0).then(|| {
+                    .zip(dominated)
+                    .map(|(&w, dominated)| {
+                        (w > 0.0 && !dominated).then(|| {
                             offsets.push(total_weight - w);
                             offsets.len() - 1
                         })
@@ -870,5 +890,38 @@ impl Master<'_> {
             );
         }
         plan
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::instance::{OptionId, Scenario};
+
+    #[test]
+    fn dominated_scenarios_keep_one_hardest_of_each_chain() {
+        let scenario = |duration: f64, losses: &[(usize, f64)]| Scenario {
+            name: "k".into(),
+            kind: String::new(),
+            duration_periods: duration,
+            probability: None,
+            losses: losses.iter().map(|&(o, a)| (OptionId(o), a)).collect(),
+            assembly_losses: Vec::new(),
+        };
+        let instance = Instance {
+            products: Vec::new(),
+            options: Vec::new(),
+            scenarios: vec![
+                scenario(3.0, &[(0, 0.5)]),           // under 1 and 2
+                scenario(6.0, &[(0, 1.0), (1, 1.0)]), // the hardest
+                scenario(6.0, &[(0, 1.0), (1, 1.0)]), // equal to 1: dropped
+                scenario(12.0, &[(1, 0.2)]),          // longer: kept
+            ],
+            bom: Vec::new(),
+        };
+        assert_eq!(
+            dominated_scenarios(&instance),
+            vec![true, false, true, false]
+        );
     }
 }

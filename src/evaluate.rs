@@ -134,35 +134,50 @@ pub fn evaluate(instance: &Instance, plan: &Plan) -> Evaluation {
         }
     }
 
-    // survival[k, o] = 1 − a_{k,o}
-    let mut survival = Array2::<f64>::ones((instance.scenarios.len(), instance.options.len()));
-    for (k, scenario) in instance.scenarios.iter().enumerate() {
-        for &(o, loss) in &scenario.losses {
-            survival[[k, o.0]] = 1.0 - loss;
-        }
-    }
     let capacity: Vec<f64> = instance
         .option_ids()
         .map(|o| plan.capacity_per_period(instance, o))
         .collect();
-
     // Own fill: what the product's suppliers and reserve (or, for products
-    // assembled in-house, the assembly) allow.
+    // assembled in-house, the assembly) allow. Capacity surviving scenario k
+    // is Σ_o (1 − a_{k,o}) Cap_o over the product's options, in their order;
+    // a_{k,o} is 0 for options k does not name, so a product k leaves alone
+    // keeps its whole capacity. `survival` holds 1 − a_{k,o} for the current
+    // scenario only (no scenario × option matrix).
+    let whole: Vec<f64> = instance
+        .products
+        .iter()
+        .map(|product| product.options.iter().map(|o| capacity[o.0]).sum())
+        .collect();
     let mut fill = Array2::<f64>::zeros((instance.products.len(), instance.scenarios.len()));
-    for (p, product) in instance.products.iter().enumerate() {
-        for (k, scenario) in instance.scenarios.iter().enumerate() {
+    let mut survival = vec![1.0; instance.options.len()];
+    let mut touched = vec![false; instance.products.len()];
+    for (k, scenario) in instance.scenarios.iter().enumerate() {
+        for &(o, loss) in &scenario.losses {
+            survival[o.0] = 1.0 - loss;
+            touched[instance.option(o).product.0] = true;
+        }
+        let duration = scenario.duration_periods;
+        for (p, product) in instance.products.iter().enumerate() {
             if product.options.is_empty() {
                 fill[[p, k]] = 1.0 - scenario.assembly_loss(ProductId(p));
                 continue;
             }
-            let duration = scenario.duration_periods;
-            let surviving: f64 = product
-                .options
-                .iter()
-                .map(|o| survival[[k, o.0]] * capacity[o.0])
-                .sum();
+            let surviving: f64 = if touched[p] {
+                product
+                    .options
+                    .iter()
+                    .map(|o| survival[o.0] * capacity[o.0])
+                    .sum()
+            } else {
+                whole[p]
+            };
             let served = duration * surviving + plan.reserve_units[p];
             fill[[p, k]] = (served / (product.demand_per_period * duration)).min(1.0);
+        }
+        for &(o, _) in &scenario.losses {
+            survival[o.0] = 1.0;
+            touched[instance.option(o).product.0] = false;
         }
     }
 

@@ -188,6 +188,26 @@ impl Scenario {
             .map_or(0.0, |&(_, loss)| loss)
     }
 
+    /// Whether this scenario hits every option at least as hard as `other`
+    /// (a_{k,o} ≥ a_{k',o} for every o) for at least as long (T_k ≥ T_k'),
+    /// with no in-house assembly losses on either: every product's fill is
+    /// then no higher here than under `other`, whatever the plan.
+    pub fn at_least_as_hard_as(&self, other: &Scenario) -> bool {
+        if self.duration_periods < other.duration_periods
+            || self.losses.len() < other.losses.len()
+            || !self.assembly_losses.is_empty()
+            || !other.assembly_losses.is_empty()
+        {
+            return false;
+        }
+        // Both loss lists are sorted by option: one merge.
+        let mut mine = self.losses.iter();
+        other.losses.iter().all(|&(option, loss)| {
+            mine.find(|&&(o, _)| o >= option)
+                .is_some_and(|&(o, own)| o == option && own >= loss)
+        })
+    }
+
     /// a_{k,o}: the share of option o's capacity lost (0 if untouched).
     pub fn loss(&self, option: OptionId) -> f64 {
         self.losses
@@ -389,5 +409,41 @@ impl Instance {
                 assembly_losses: Vec::new(),
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(duration: f64, losses: &[(usize, f64)]) -> Scenario {
+        Scenario {
+            name: "k".into(),
+            kind: String::new(),
+            duration_periods: duration,
+            probability: None,
+            losses: losses.iter().map(|&(o, a)| (OptionId(o), a)).collect(),
+            assembly_losses: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_scenario_is_harder_when_it_hits_every_option_as_hard_for_as_long() {
+        let outage = scenario(6.0, &[(0, 1.0), (2, 0.5), (5, 0.3)]);
+        let partial = scenario(3.0, &[(0, 0.4), (5, 0.3)]);
+        assert!(outage.at_least_as_hard_as(&partial));
+        assert!(!partial.at_least_as_hard_as(&outage));
+        // Shorter: a reserve covers more of it.
+        assert!(!scenario(2.0, &[(0, 1.0), (2, 0.5), (5, 0.3)]).at_least_as_hard_as(&partial));
+        // A lighter loss on one option, or an option it leaves alone.
+        assert!(!scenario(6.0, &[(0, 1.0), (5, 0.2)]).at_least_as_hard_as(&partial));
+        assert!(!scenario(6.0, &[(0, 1.0), (4, 0.9)]).at_least_as_hard_as(&partial));
+        // Equal scenarios are each as hard as the other.
+        assert!(partial.at_least_as_hard_as(&partial.clone()));
+        // In-house assembly losses are not compared.
+        let mut assembly = outage.clone();
+        assembly.assembly_losses.push((ProductId(0), 0.5));
+        assert!(!assembly.at_least_as_hard_as(&partial));
+        assert!(!outage.at_least_as_hard_as(&assembly));
     }
 }

@@ -33,6 +33,54 @@ impl Rule {
     }
 }
 
+/// The options by region, supplier and product name, so a row's options
+/// are found without comparing it with every option.
+struct OptionIndex<'a> {
+    by_region: HashMap<&'a str, Vec<usize>>,
+    by_supplier: HashMap<&'a str, Vec<usize>>,
+    by_product: HashMap<&'a str, Vec<usize>>,
+    all: Vec<usize>,
+}
+
+impl<'a> OptionIndex<'a> {
+    fn new(options: &'a [SourcingOption], products: &'a [Product]) -> OptionIndex<'a> {
+        let mut index = OptionIndex {
+            by_region: HashMap::new(),
+            by_supplier: HashMap::new(),
+            by_product: HashMap::new(),
+            all: (0..options.len()).collect(),
+        };
+        for (i, option) in options.iter().enumerate() {
+            index.by_region.entry(&option.region).or_default().push(i);
+            index
+                .by_supplier
+                .entry(&option.supplier)
+                .or_default()
+                .push(i);
+            let product = &products[option.product.0].name;
+            index.by_product.entry(product).or_default().push(i);
+        }
+        index
+    }
+
+    /// The options `rule` may match (a superset, in option order): those of
+    /// its product, else of its supplier, else of its region, else all.
+    fn candidates(&self, rule: &Rule) -> &[usize] {
+        fn named<'m>(map: &'m HashMap<&str, Vec<usize>>, key: &str) -> &'m [usize] {
+            map.get(key).map_or(&[], |options| &options[..])
+        }
+        if !rule.product.is_empty() {
+            named(&self.by_product, &rule.product)
+        } else if !rule.supplier.is_empty() {
+            named(&self.by_supplier, &rule.supplier)
+        } else if rule.region != "*" {
+            named(&self.by_region, &rule.region)
+        } else {
+            &self.all
+        }
+    }
+}
+
 /// A scenario being assembled from its rows, with the row that fixed each value.
 struct Draft {
     first_line: u64,
@@ -81,6 +129,7 @@ pub fn read_scenarios(
         return Err(errors);
     }
 
+    let index = OptionIndex::new(options, products);
     let mut names: Vec<String> = Vec::new();
     let mut drafts: HashMap<String, Draft> = HashMap::new();
     for row in &table.rows {
@@ -109,7 +158,11 @@ pub fn read_scenarios(
             product: cells.text("product").to_string(),
             loss: loss.unwrap_or(1.0),
         };
-        if !options.iter().any(|o| rule.matches(o, products)) && !rule.names_assembly(products) {
+        let matches_an_option = index
+            .candidates(&rule)
+            .iter()
+            .any(|&o| rule.matches(&options[o], products));
+        if !matches_an_option && !rule.names_assembly(products) {
             warnings.push(format!(
                 "{}: row {}: matches no option (region {}, supplier {}, product {}); check the spelling",
                 table.file,
@@ -180,19 +233,27 @@ pub fn read_scenarios(
 
     let mut scenarios = Vec::with_capacity(names.len());
     let mut first_rows = Vec::with_capacity(names.len());
+    // Per option, its loss in the scenario being built; `hit` lists the
+    // options with a loss (both cleared after each scenario).
+    let mut loss_of = vec![0.0; options.len()];
+    let mut hit: Vec<usize> = Vec::new();
     for name in names {
         let draft = drafts.remove(&name).expect("every name has a draft");
-        let mut losses = Vec::new();
-        for (i, option) in options.iter().enumerate() {
-            let loss = draft
-                .rules
-                .iter()
-                .filter(|rule| rule.matches(option, products))
-                .map(|rule| rule.loss)
-                .fold(0.0, f64::max);
-            if loss > 0.0 {
-                losses.push((OptionId(i), loss));
+        // Each option loses the largest loss of the rows that match it.
+        for rule in &draft.rules {
+            for &o in index.candidates(rule) {
+                if rule.loss > loss_of[o] && rule.matches(&options[o], products) {
+                    if loss_of[o] == 0.0 {
+                        hit.push(o);
+                    }
+                    loss_of[o] = rule.loss;
+                }
             }
+        }
+        hit.sort_unstable();
+        let losses: Vec<(OptionId, f64)> = hit.iter().map(|&o| (OptionId(o), loss_of[o])).collect();
+        for o in hit.drain(..) {
+            loss_of[o] = 0.0;
         }
         // Products assembled in-house (no options) lose what rules naming them say.
         let assembly_losses: Vec<(ProductId, f64)> = products
@@ -261,6 +322,29 @@ mod tests {
         assert_eq!(war.losses, vec![(OptionId(2), 1.0)]);
         assert_eq!(war.duration_periods, 12.0);
         assert_eq!(input.first_rows, vec![2, 4]);
+    }
+
+    #[test]
+    fn every_given_filter_applies() {
+        let input = read(
+            "a,UA,,gas,0.6,2,,\n\
+             b,JP,d,,0.6,2,,\n\
+             c,*,,,0.2,2,,\n\
+             c,CN,d,gas,0.7,2,,\n",
+        )
+        .unwrap();
+        assert_eq!(input.scenarios[0].losses, vec![(OptionId(2), 0.6)]);
+        assert!(input.scenarios[1].losses.is_empty());
+        assert!(input.warnings[0].contains("row 3: matches no option"));
+        assert_eq!(
+            input.scenarios[2].losses,
+            vec![
+                (OptionId(0), 0.2),
+                (OptionId(1), 0.2),
+                (OptionId(2), 0.2),
+                (OptionId(3), 0.7)
+            ]
+        );
     }
 
     #[test]
