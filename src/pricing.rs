@@ -313,9 +313,10 @@ impl ProductModel {
         self.purchase(&capacities, Some(&mut quantities))
             .expect("the search keeps only plans that meet demand");
         let active = self.active_scenarios(prices);
+        let priced = priced_positions(&active, prices);
         let base = self.base_fills(&capacities, &active);
         let (reserve, _) = self
-            .best_reserve(&base, &active, prices, &mut Vec::new())
+            .best_reserve(&base, &active, &priced, prices, &mut Vec::new())
             .expect("the search keeps only plans that reach the least fill");
         let options = choice
             .iter()
@@ -435,6 +436,7 @@ impl ProductModel {
         &self,
         base: &[f64],
         active: &[usize],
+        priced: &[usize],
         prices: &[f64],
         breaks: &mut Vec<(f64, f64)>,
     ) -> Option<(f64, f64)> {
@@ -455,10 +457,12 @@ impl ProductModel {
         }
         let floor_reserve = floor_reserve.min(self.max_reserve);
         let value = |r: f64| {
-            let served: f64 = active
+            let served: f64 = priced
                 .iter()
-                .zip(base)
-                .map(|(&i, &b)| prices[i] * (b + r / (demand * self.durations[i])).min(1.0))
+                .map(|&j| {
+                    let i = active[j];
+                    prices[i] * (base[j] + r / (demand * self.durations[i])).min(1.0)
+                })
                 .sum();
             self.holding_cost.unwrap_or(0.0) * r - served
         };
@@ -468,11 +472,11 @@ impl ProductModel {
         // (breakpoint, slope gain lost there) for priced scenarios below 1.
         breaks.clear();
         breaks.extend(
-            active
+            priced
                 .iter()
-                .zip(base)
-                .filter(|&(&i, &b)| prices[i] > 0.0 && b < 1.0)
-                .map(|(&i, &b)| {
+                .map(|&j| (active[j], base[j]))
+                .filter(|&(_, b)| b < 1.0)
+                .map(|(i, b)| {
                     let duration = self.durations[i];
                     (
                         demand * duration * (1.0 - b),
@@ -504,6 +508,13 @@ impl ProductModel {
     }
 }
 
+/// The positions in `active` of the scenarios whose price is positive.
+fn priced_positions(active: &[usize], prices: &[f64]) -> Vec<usize> {
+    (0..active.len())
+        .filter(|&j| prices[active[j]] > 0.0)
+        .collect()
+}
+
 impl OptionData {
     /// Cap_o = cap_o y_o + u_o m_o.
     fn capacity_of(&self, selected: bool, modules: u32) -> f64 {
@@ -522,6 +533,8 @@ struct Search<'a> {
     model: &'a ProductModel,
     prices: &'a [f64],
     active: Vec<usize>,
+    /// Positions in `active` of the scenarios with a price.
+    priced: Vec<usize>,
     /// Capacity per option: the chosen one for decided options, the largest
     /// for the others.
     capacities: Vec<f64>,
@@ -538,12 +551,14 @@ struct Search<'a> {
 impl<'a> Search<'a> {
     fn new(model: &'a ProductModel, prices: &'a [f64], below: f64) -> Search<'a> {
         let active = model.active_scenarios(prices);
+        let priced = priced_positions(&active, prices);
         let capacities: Vec<f64> = model.options.iter().map(|o| o.max_capacity).collect();
         let base = model.base_fills(&capacities, &active);
         Search {
             model,
             prices,
             active,
+            priced,
             capacities,
             base,
             breaks: Vec::new(),
@@ -571,9 +586,13 @@ impl<'a> Search<'a> {
     /// recomputed from its choice).
     fn bound(&mut self, fixed: f64) -> Option<f64> {
         let purchase = self.model.purchase(&self.capacities, None)?;
-        let (_, reserve) =
-            self.model
-                .best_reserve(&self.base, &self.active, self.prices, &mut self.breaks)?;
+        let (_, reserve) = self.model.best_reserve(
+            &self.base,
+            &self.active,
+            &self.priced,
+            self.prices,
+            &mut self.breaks,
+        )?;
         Some(fixed + purchase + reserve)
     }
 
