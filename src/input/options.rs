@@ -1,7 +1,7 @@
 //! The options CSV: one row per way to source a product. Product-level
 //! columns repeat on every row of a product and must agree.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::error::{show, InputError};
 use super::table::{keep, keep_all, Cells, Table, MAX_NUMBER};
@@ -243,8 +243,8 @@ pub fn read_options(table: &Table) -> Result<OptionsInput, Vec<InputError>> {
 
     let mut products: Vec<Product> = Vec::new();
     let mut first_rows: Vec<(u64, ProductFields)> = Vec::new();
-    let mut product_index: HashMap<String, ProductId> = HashMap::new();
-    let mut supplier_rows: HashMap<(ProductId, String), u64> = HashMap::new();
+    let mut product_index: HashMap<String, ProductId> = HashMap::default();
+    let mut supplier_rows: HashMap<(ProductId, String), u64> = HashMap::default();
     let mut options = Vec::new();
 
     for row in &table.rows {

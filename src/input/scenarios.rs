@@ -1,7 +1,9 @@
 //! The scenarios CSV: rows with the same scenario id form one scenario; each
 //! row says which options lose what share of their capacity.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
+
+use rayon::prelude::*;
 
 use super::error::{show, InputError};
 use super::table::{keep, Cells, Table};
@@ -45,9 +47,9 @@ struct OptionIndex<'a> {
 impl<'a> OptionIndex<'a> {
     fn new(options: &'a [SourcingOption], products: &'a [Product]) -> OptionIndex<'a> {
         let mut index = OptionIndex {
-            by_region: HashMap::new(),
-            by_supplier: HashMap::new(),
-            by_product: HashMap::new(),
+            by_region: HashMap::default(),
+            by_supplier: HashMap::default(),
+            by_product: HashMap::default(),
             all: (0..options.len()).collect(),
         };
         for (i, option) in options.iter().enumerate() {
@@ -131,7 +133,7 @@ pub fn read_scenarios(
 
     let index = OptionIndex::new(options, products);
     let mut names: Vec<String> = Vec::new();
-    let mut drafts: HashMap<String, Draft> = HashMap::new();
+    let mut drafts: HashMap<String, Draft> = HashMap::default();
     for row in &table.rows {
         let cells = Cells::new(table, row);
         let mut row_errors = Vec::new();
@@ -231,55 +233,65 @@ pub fn read_scenarios(
         return Err(errors);
     }
 
-    let mut scenarios = Vec::with_capacity(names.len());
-    let mut first_rows = Vec::with_capacity(names.len());
-    // Per option, its loss in the scenario being built; `hit` lists the
-    // options with a loss (both cleared after each scenario).
-    let mut loss_of = vec![0.0; options.len()];
-    let mut hit: Vec<usize> = Vec::new();
-    for name in names {
-        let draft = drafts.remove(&name).expect("every name has a draft");
-        // Each option loses the largest loss of the rows that match it.
-        for rule in &draft.rules {
-            for &o in index.candidates(rule) {
-                if rule.loss > loss_of[o] && rule.matches(&options[o], products) {
-                    if loss_of[o] == 0.0 {
-                        hit.push(o);
+    let drafts: Vec<(String, Draft)> = names
+        .into_iter()
+        .map(|name| {
+            let draft = drafts.remove(&name).expect("every name has a draft");
+            (name, draft)
+        })
+        .collect();
+    let first_rows = drafts.iter().map(|(_, draft)| draft.first_line).collect();
+    // Scenarios expand in parallel. `loss_of` holds each option's loss in the
+    // scenario being built and `hit` the options with one (both cleared
+    // after each scenario).
+    let scenarios: Vec<Scenario> = drafts
+        .into_par_iter()
+        .map_init(
+            || (vec![0.0; options.len()], Vec::new()),
+            |(loss_of, hit): &mut (Vec<f64>, Vec<usize>), (name, draft)| {
+                // Each option loses the largest loss of the rows that match it.
+                for rule in &draft.rules {
+                    for &o in index.candidates(rule) {
+                        if rule.loss > loss_of[o] && rule.matches(&options[o], products) {
+                            if loss_of[o] == 0.0 {
+                                hit.push(o);
+                            }
+                            loss_of[o] = rule.loss;
+                        }
                     }
-                    loss_of[o] = rule.loss;
                 }
-            }
-        }
-        hit.sort_unstable();
-        let losses: Vec<(OptionId, f64)> = hit.iter().map(|&o| (OptionId(o), loss_of[o])).collect();
-        for o in hit.drain(..) {
-            loss_of[o] = 0.0;
-        }
-        // Products assembled in-house (no options) lose what rules naming them say.
-        let assembly_losses: Vec<(ProductId, f64)> = products
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.options.is_empty())
-            .filter_map(|(i, p)| {
-                let loss = draft
-                    .rules
+                hit.sort_unstable();
+                let losses: Vec<(OptionId, f64)> =
+                    hit.iter().map(|&o| (OptionId(o), loss_of[o])).collect();
+                for o in hit.drain(..) {
+                    loss_of[o] = 0.0;
+                }
+                // Products assembled in-house (no options) lose what rules naming them say.
+                let assembly_losses: Vec<(ProductId, f64)> = products
                     .iter()
-                    .filter(|rule| rule.product == p.name)
-                    .map(|rule| rule.loss)
-                    .fold(0.0, f64::max);
-                (loss > 0.0).then_some((ProductId(i), loss))
-            })
-            .collect();
-        first_rows.push(draft.first_line);
-        scenarios.push(Scenario {
-            name,
-            kind: draft.kind,
-            duration_periods: draft.duration,
-            probability: draft.probability,
-            losses,
-            assembly_losses,
-        });
-    }
+                    .enumerate()
+                    .filter(|(_, p)| p.options.is_empty())
+                    .filter_map(|(i, p)| {
+                        let loss = draft
+                            .rules
+                            .iter()
+                            .filter(|rule| rule.product == p.name)
+                            .map(|rule| rule.loss)
+                            .fold(0.0, f64::max);
+                        (loss > 0.0).then_some((ProductId(i), loss))
+                    })
+                    .collect();
+                Scenario {
+                    name,
+                    kind: draft.kind,
+                    duration_periods: draft.duration,
+                    probability: draft.probability,
+                    losses,
+                    assembly_losses,
+                }
+            },
+        )
+        .collect();
     Ok(ScenariosInput {
         scenarios,
         first_rows,

@@ -17,6 +17,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rustc_hash::FxHashMap;
+
 use super::error::{list, show, InputError};
 
 /// Every number cell must be smaller than this in size (10^15). Larger values
@@ -55,7 +57,7 @@ pub struct Table {
     /// The separator: `,`, `;` or tab.
     pub delimiter: u8,
     /// Column of each header name (its first occurrence).
-    index: HashMap<String, usize>,
+    index: FxHashMap<String, usize>,
 }
 
 impl Table {
@@ -207,7 +209,7 @@ impl Table {
             return Err(vec![empty_file(file)]);
         };
         problems.sort_by_key(|e| e.row);
-        let mut index = HashMap::with_capacity(headers.len());
+        let mut index = FxHashMap::with_capacity_and_hasher(headers.len(), Default::default());
         for (i, name) in headers.iter().enumerate() {
             index.entry(name.clone()).or_insert(i);
         }
