@@ -12,6 +12,10 @@ use crate::instance::{OptionId, Product, ProductId, Scenario, SourcingOption};
 pub const REQUIRED: &[&str] = &["scenario", "region", "duration"];
 pub const OPTIONAL: &[&str] = &["supplier", "product", "loss", "probability", "kind"];
 
+/// Scenarios × options from which scenarios expand in parallel (below it,
+/// starting the threads costs more than it saves: the example data).
+const PARALLEL_EXPANSION: usize = 100_000;
+
 /// One row: which options it hits and how hard.
 struct Rule {
     region: String,
@@ -241,57 +245,60 @@ pub fn read_scenarios(
         })
         .collect();
     let first_rows = drafts.iter().map(|(_, draft)| draft.first_line).collect();
-    // Scenarios expand in parallel. `loss_of` holds each option's loss in the
-    // scenario being built and `hit` the options with one (both cleared
-    // after each scenario).
-    let scenarios: Vec<Scenario> = drafts
-        .into_par_iter()
-        .map_init(
-            || (vec![0.0; options.len()], Vec::new()),
-            |(loss_of, hit): &mut (Vec<f64>, Vec<usize>), (name, draft)| {
-                // Each option loses the largest loss of the rows that match it.
-                for rule in &draft.rules {
-                    for &o in index.candidates(rule) {
-                        if rule.loss > loss_of[o] && rule.matches(&options[o], products) {
-                            if loss_of[o] == 0.0 {
-                                hit.push(o);
-                            }
-                            loss_of[o] = rule.loss;
-                        }
+    // Each scenario expands on its own: `loss_of` holds each option's loss in
+    // the scenario being built and `hit` the options with one (both cleared
+    // after each scenario). Large inputs expand in parallel.
+    let expand = |(loss_of, hit): &mut (Vec<f64>, Vec<usize>), (name, draft): (String, Draft)| {
+        // Each option loses the largest loss of the rows that match it.
+        for rule in &draft.rules {
+            for &o in index.candidates(rule) {
+                if rule.loss > loss_of[o] && rule.matches(&options[o], products) {
+                    if loss_of[o] == 0.0 {
+                        hit.push(o);
                     }
+                    loss_of[o] = rule.loss;
                 }
-                hit.sort_unstable();
-                let losses: Vec<(OptionId, f64)> =
-                    hit.iter().map(|&o| (OptionId(o), loss_of[o])).collect();
-                for o in hit.drain(..) {
-                    loss_of[o] = 0.0;
-                }
-                // Products assembled in-house (no options) lose what rules naming them say.
-                let assembly_losses: Vec<(ProductId, f64)> = products
+            }
+        }
+        hit.sort_unstable();
+        let losses: Vec<(OptionId, f64)> = hit.iter().map(|&o| (OptionId(o), loss_of[o])).collect();
+        for o in hit.drain(..) {
+            loss_of[o] = 0.0;
+        }
+        // Products assembled in-house (no options) lose what rules naming them say.
+        let assembly_losses: Vec<(ProductId, f64)> = products
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.options.is_empty())
+            .filter_map(|(i, p)| {
+                let loss = draft
+                    .rules
                     .iter()
-                    .enumerate()
-                    .filter(|(_, p)| p.options.is_empty())
-                    .filter_map(|(i, p)| {
-                        let loss = draft
-                            .rules
-                            .iter()
-                            .filter(|rule| rule.product == p.name)
-                            .map(|rule| rule.loss)
-                            .fold(0.0, f64::max);
-                        (loss > 0.0).then_some((ProductId(i), loss))
-                    })
-                    .collect();
-                Scenario {
-                    name,
-                    kind: draft.kind,
-                    duration_periods: draft.duration,
-                    probability: draft.probability,
-                    losses,
-                    assembly_losses,
-                }
-            },
-        )
-        .collect();
+                    .filter(|rule| rule.product == p.name)
+                    .map(|rule| rule.loss)
+                    .fold(0.0, f64::max);
+                (loss > 0.0).then_some((ProductId(i), loss))
+            })
+            .collect();
+        Scenario {
+            name,
+            kind: draft.kind,
+            duration_periods: draft.duration,
+            probability: draft.probability,
+            losses,
+            assembly_losses,
+        }
+    };
+    let scratch = || (vec![0.0; options.len()], Vec::new());
+    let scenarios: Vec<Scenario> = if drafts.len() * options.len() < PARALLEL_EXPANSION {
+        let mut buffers = scratch();
+        drafts
+            .into_iter()
+            .map(|draft| expand(&mut buffers, draft))
+            .collect()
+    } else {
+        drafts.into_par_iter().map_init(scratch, expand).collect()
+    };
     Ok(ScenariosInput {
         scenarios,
         first_rows,
