@@ -896,18 +896,11 @@ impl Master<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::instance::{OptionId, Scenario};
+    use crate::instance::Scenario;
 
     #[test]
     fn dominated_scenarios_keep_one_hardest_of_each_chain() {
-        let scenario = |duration: f64, losses: &[(usize, f64)]| Scenario {
-            name: "k".into(),
-            kind: String::new(),
-            duration_periods: duration,
-            probability: None,
-            losses: losses.iter().map(|&(o, a)| (OptionId(o), a)).collect(),
-            assembly_losses: Vec::new(),
-        };
+        let scenario = Scenario::for_test;
         let instance = Instance {
             products: Vec::new(),
             options: Vec::new(),

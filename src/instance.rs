@@ -413,10 +413,10 @@ impl Instance {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn scenario(duration: f64, losses: &[(usize, f64)]) -> Scenario {
+impl Scenario {
+    /// A scenario for unit tests: `losses` as (option index, a_{k,o}) in
+    /// option order.
+    pub(crate) fn for_test(duration: f64, losses: &[(usize, f64)]) -> Scenario {
         Scenario {
             name: "k".into(),
             kind: String::new(),
@@ -425,6 +425,15 @@ mod tests {
             losses: losses.iter().map(|&(o, a)| (OptionId(o), a)).collect(),
             assembly_losses: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(duration: f64, losses: &[(usize, f64)]) -> Scenario {
+        Scenario::for_test(duration, losses)
     }
 
     #[test]

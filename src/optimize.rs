@@ -130,6 +130,8 @@ pub struct Baseline {
     pub gap: Option<f64>,
     /// Seconds solving.
     pub seconds: f64,
+    /// The size of the last model HiGHS solved for it (zero for the search).
+    pub size: ModelSize,
     pub method: Method,
 }
 
@@ -141,6 +143,7 @@ pub fn baseline(instance: &Instance, settings: &Settings) -> Result<Baseline, Op
         status: checked.status,
         gap: checked.gap,
         seconds: checked.seconds,
+        size: checked.size,
         method: checked.method,
     })
 }
@@ -278,7 +281,7 @@ pub fn optimize_against(
             baseline: Some(plan.clone()),
             gap: baseline.gap,
             solve_seconds: 0.0,
-            size: Some(ModelSize::default()),
+            size: Some(baseline.size),
             attainable,
             method: Some(baseline.method),
         });
