@@ -3,9 +3,10 @@
 //! product (models/core.md, "How divopt solves it").
 //!
 //! Products share rows only through the measure rows (5) of `worst` (one per
-//! scenario) and `expected` (one). The master problem keeps those rows and
-//! one convexity row per product, Σ_j λ_pj = 1, over columns that are whole
-//! product plans ([`ProductPlan`]): its LP bound is the convex hull of each
+//! scenario, none for a scenario another dominates) and `expected` (one).
+//! The master problem keeps those rows and one convexity row per product,
+//! Σ_j λ_pj = 1, over columns that are whole product plans
+//! ([`ProductPlan`]): its LP bound is the convex hull of each
 //! product's plans, so it has none of the fixed-charge gap of the compact
 //! model's LP. Each round solves the master LP, takes its row duals π as
 //! prices on the fills, and asks [`ProductModel::price`] for each product's
