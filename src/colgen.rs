@@ -106,7 +106,7 @@ impl Product {
 }
 
 /// What column generation needs for one instance and measure whatever the
-/// floor: every product's [`Product`], and the coupling rows. A sweep
+/// floor: every product's `Product`, and the coupling rows. A sweep
 /// prepares it once per series; [`solve`] prepares it for one solve.
 pub struct Prepared {
     measure: Measure,

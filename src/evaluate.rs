@@ -44,7 +44,7 @@ pub struct Evaluation {
     pub own_fill: Array2<f64>,
     /// Σ_p w_p fill[p, k] / Σ_p w_p (1 when no product carries weight).
     pub scenario_fill: Vec<f64>,
-    /// Σ_k π_k scenario_fill[k].
+    /// Σ_k π_k scenario_fill\[k\].
     pub expected_fill: f64,
 }
 
