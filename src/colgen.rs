@@ -286,7 +286,6 @@ pub fn solve_prepared(
     );
     let started = Instant::now();
     let remaining = |settings: &Settings| settings.after(started.elapsed().as_secs_f64());
-    let workers = crate::decompose::Workers::new(settings)?;
     let rows = prepared.rows(requirement);
 
     // When every product's cheapest plan together meets the rows, that is
@@ -297,30 +296,19 @@ pub fn solve_prepared(
             .zip(&rows.rhs)
             .all(|(a, b)| *a >= b - 1e-9 * b.abs().max(1.0));
         if met {
-            let mut plan = Plan::empty(instance);
-            let mut cost = 0.0;
-            for (p, product) in prepared.products.iter().enumerate() {
-                let cheapest = product.cheapest.as_ref().expect("every product has one");
-                plan.set_product(
-                    instance,
-                    ProductId(p),
-                    cheapest.options.iter().copied(),
-                    cheapest.reserve_units,
-                );
-                cost += cheapest.cost;
-            }
-            return Ok(Outcome {
-                status: Status::Optimal,
-                plan: Some(plan),
-                objective: Some(cost),
-                gap: Some(0.0),
-                seconds: started.elapsed().as_secs_f64(),
-                size: ModelSize::default(),
-                method: Method::SearchPerProduct,
-            });
+            let cheapest = prepared
+                .products
+                .iter()
+                .map(|product| product.cheapest.as_ref().expect("every product has one"));
+            return Ok(crate::decompose::cheapest_plans(
+                instance,
+                cheapest,
+                started.elapsed().as_secs_f64(),
+            ));
         }
     }
 
+    let workers = crate::decompose::Workers::new(settings)?;
     // Columns: the prepared ones and each product's part of the start plan.
     let mut blocks: Vec<Block> = prepared
         .products
@@ -879,18 +867,11 @@ impl Master<'_> {
 
     /// The plan of a choice: each product's chosen column.
     fn join(&self, instance: &Instance, choice: &Choice) -> Plan {
-        let mut plan = Plan::empty(instance);
-        for &j in &choice.columns {
+        let columns = choice.columns.iter().map(|&j| {
             let (p, c) = self.owner[j];
-            let column = &self.blocks[p].columns[c];
-            plan.set_product(
-                instance,
-                ProductId(p),
-                column.options.iter().copied(),
-                column.reserve_units,
-            );
-        }
-        plan
+            (ProductId(p), &self.blocks[p].columns[c])
+        });
+        crate::pricing::join(instance, columns).0
     }
 }
 

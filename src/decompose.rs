@@ -120,21 +120,27 @@ pub fn search(
             model.price(&prices, f64::INFINITY)
         });
     let seconds = started.elapsed().as_secs_f64();
-    if columns.iter().any(Option::is_none) {
+    let Some(columns) = columns.into_iter().collect::<Option<Vec<_>>>() else {
         return Ok(Outcome::without_plan(
             Status::Infeasible,
             seconds,
             ModelSize::default(),
             Method::SearchPerProduct,
         ));
-    }
-    let mut plan = Plan::empty(instance);
-    let mut objective = 0.0;
-    for (p, column) in instance.product_ids().zip(columns.into_iter().flatten()) {
-        plan.set_product(instance, p, column.options, column.reserve_units);
-        objective += column.cost;
-    }
-    Ok(Outcome {
+    };
+    Ok(cheapest_plans(instance, columns.iter(), seconds))
+}
+
+/// The outcome that joins each product's cheapest plan (one column per
+/// product, in product order): optimal with gap 0, since nothing couples
+/// the products or the joined plan already meets every coupling row.
+pub(crate) fn cheapest_plans<'a>(
+    instance: &Instance,
+    columns: impl Iterator<Item = &'a crate::pricing::ProductPlan>,
+    seconds: f64,
+) -> Outcome {
+    let (plan, objective) = crate::pricing::join(instance, instance.product_ids().zip(columns));
+    Outcome {
         status: Status::Optimal,
         plan: Some(plan),
         objective: Some(objective),
@@ -142,7 +148,7 @@ pub fn search(
         seconds,
         size: ModelSize::default(),
         method: Method::SearchPerProduct,
-    })
+    }
 }
 
 /// Where per-product work runs: a pool of `settings.threads` workers

@@ -114,6 +114,26 @@ impl ProductPlan {
     }
 }
 
+/// The plan that joins one column per product, `(product, column)`, and its
+/// cost per period.
+pub fn join<'a>(
+    instance: &Instance,
+    columns: impl IntoIterator<Item = (ProductId, &'a ProductPlan)>,
+) -> (Plan, f64) {
+    let mut plan = Plan::empty(instance);
+    let mut cost = 0.0;
+    for (p, column) in columns {
+        plan.set_product(
+            instance,
+            p,
+            column.options.iter().copied(),
+            column.reserve_units,
+        );
+        cost += column.cost;
+    }
+    (plan, cost)
+}
+
 /// An option's data, in the product's order.
 #[derive(Debug, Clone)]
 struct OptionData {
