@@ -420,6 +420,11 @@ pub fn solve_prepared(
                     .iter()
                     .map(|column| column.value(&prices))
                     .fold(f64::INFINITY, f64::min);
+                // At zero prices the product's cheapest plan, a column from
+                // the start, is its best.
+                if prices.iter().all(|&price| price == 0.0) {
+                    return (known, None);
+                }
                 match block.product.model.price(&prices, known) {
                     Some(column) => (column.value(&prices), Some(column)),
                     None => (known, None),
@@ -541,16 +546,27 @@ pub fn solve_prepared(
             .time_limit_seconds
             .is_some_and(|limit| started.elapsed().as_secs_f64() >= limit)
     };
+    // The most a plan within the requested gap of the bound may cost.
+    let within_gap = if bound.is_finite() {
+        bound / (1.0 - settings.relative_gap).max(1e-9)
+    } else {
+        f64::INFINITY
+    };
     let mut choice = if out_of_time() {
         Some(feasible)
     } else {
         // Handing HiGHS that start made it stop early with worse plans
         // (XL at 0.9: 15 s instead of 8 s to gap 1e-4), so it is only the
         // fallback.
-        let found = master.binary(&keep, None, target_gap, &remaining(settings))?;
-        Some(match found {
+        let found = master.binary(&keep, None, target_gap, within_gap, &remaining(settings))?;
+        let found = match found {
             Some(found) if found.cost <= feasible.cost => found,
             _ => feasible,
+        };
+        Some(if gap_of(found.cost) > settings.relative_gap {
+            master.improve(found)
+        } else {
+            found
         })
     };
     if settings.verbose {
@@ -575,11 +591,6 @@ pub fn solve_prepared(
         // reduced cost exceeds (C − last Lagrangian bound) costs more than C.
         // C is the cost found, or the most a plan within the requested gap
         // of LB may cost, whichever is lower: only the other columns enter.
-        let within_gap = if bound.is_finite() {
-            bound / (1.0 - settings.relative_gap).max(1e-9)
-        } else {
-            f64::INFINITY
-        };
         let slack = choice
             .as_ref()
             .map_or(within_gap, |c| c.cost.min(within_gap))
@@ -595,7 +606,11 @@ pub fn solve_prepared(
         };
         let all = within(1.0);
         for share in [NEIGHBOURHOOD, 1.0] {
-            let promising = within(share);
+            let mut promising = within(share);
+            // The choice so far is the start: its columns stay.
+            for &j in choice.iter().flat_map(|c| &c.columns) {
+                promising[j] = true;
+            }
             if share < 1.0 && promising == all {
                 continue;
             }
@@ -603,6 +618,7 @@ pub fn solve_prepared(
                 &promising,
                 choice.as_ref(),
                 target_gap,
+                within_gap,
                 &remaining(settings),
             )?;
             if let Some(better) = better {
@@ -750,7 +766,8 @@ struct Master<'a> {
 impl Master<'_> {
     /// Solves the master with λ binary over the columns `keep` marks, at
     /// relative gap `gap`, from `start` when given (it must use only kept
-    /// columns). `None` when no choice was found (infeasible or out of time).
+    /// columns), stopping at the first choice that costs less than `enough`.
+    /// `None` when no choice was found (infeasible or out of time).
     /// A product with one kept column takes it: HiGHS sees only the other
     /// products, with the fixed ones' share moved to the right-hand sides.
     fn binary(
@@ -758,6 +775,7 @@ impl Master<'_> {
         keep: &[bool],
         start: Option<&Choice>,
         gap: f64,
+        enough: f64,
         settings: &Settings,
     ) -> Result<Option<Choice>, SolverError> {
         let mut kept_of: Vec<Vec<usize>> = vec![Vec::new(); self.blocks.len()];
@@ -828,7 +846,19 @@ impl Master<'_> {
         let mut model = problem.optimise(highs::Sense::Minimise);
         // HiGHS's gaps see only the free products' cost; an absolute gap of
         // `gap` times the fixed cost keeps the relative gap on the whole.
-        for (option, value) in [("mip_rel_gap", gap), ("mip_abs_gap", gap * fixed_cost)] {
+        // A choice within the requested gap of the bound is all the caller
+        // needs: HiGHS stops at the first one (its objective is the free
+        // products' cost).
+        let target = if enough.is_finite() {
+            enough - fixed_cost - 1e-9 * enough.abs()
+        } else {
+            f64::NEG_INFINITY
+        };
+        for (option, value) in [
+            ("mip_rel_gap", gap),
+            ("mip_abs_gap", gap * fixed_cost),
+            ("objective_target", target),
+        ] {
             model
                 .try_set_option(option, value)
                 .map_err(|e| SolverError(format!("cannot set HiGHS option {option}: {e:?}")))?;
@@ -849,7 +879,12 @@ impl Master<'_> {
                 .map_err(|e| SolverError(format!("cannot pass the starting choice: {e:?}")))?;
         }
         let (solved, _) = run(model, settings)?;
-        if !matches!(status_of(&solved)?, Status::Optimal | Status::TimeLimit) {
+        // SAFETY: reads a status from a live HiGHS object.
+        let reached_target = unsafe {
+            highs_sys::Highs_getModelStatus(solved.as_ptr() as *mut _)
+                == highs_sys::MODEL_STATUS_OBJECTIVE_TARGET
+        };
+        if !reached_target && !matches!(status_of(&solved)?, Status::Optimal | Status::TimeLimit) {
             return Ok(None);
         }
         let solution = solved.get_solution();
@@ -865,6 +900,85 @@ impl Master<'_> {
         Ok(Some(Choice { columns, cost }))
     }
 
+    /// `choice` improved by moves of one product to a cheaper column of its
+    /// own that keeps every row met, the cheapest such move per product,
+    /// products in turn, until none is left.
+    fn improve(&self, choice: Choice) -> Choice {
+        let coefficients: Vec<Vec<(usize, f64)>> = self
+            .owner
+            .iter()
+            .map(|&(p, c)| {
+                let block = &self.blocks[p];
+                block.product.coefficients(&block.columns[c])
+            })
+            .collect();
+        let cost = |j: usize| {
+            let (p, c) = self.owner[j];
+            self.blocks[p].columns[c].cost
+        };
+        let mut columns_of: Vec<Vec<usize>> = vec![Vec::new(); self.blocks.len()];
+        for (j, &(p, _)) in self.owner.iter().enumerate() {
+            columns_of[p].push(j);
+        }
+        let rhs = &self.rows.rhs;
+        let mut lhs = vec![0.0; rhs.len()];
+        let mut chosen = vec![usize::MAX; self.blocks.len()];
+        for &j in &choice.columns {
+            chosen[self.owner[j].0] = j;
+            for &(r, a) in &coefficients[j] {
+                lhs[r] += a;
+            }
+        }
+        let met = |r: usize, value: f64| value >= rhs[r] - 1e-7 * rhs[r].abs().max(1.0);
+        let mut change = vec![0.0; rhs.len()];
+        let mut improved = true;
+        while improved {
+            improved = false;
+            for p in 0..self.blocks.len() {
+                let current = chosen[p];
+                let mut best: Option<usize> = None;
+                for &j in &columns_of[p] {
+                    // Only a column cheaper than the best move so far (and
+                    // than the current one, beyond round-off) is a move.
+                    let bar = best.map_or(cost(current) - 1e-9 * cost(current).abs(), cost);
+                    if cost(j) >= bar {
+                        continue;
+                    }
+                    for &(r, a) in &coefficients[current] {
+                        change[r] -= a;
+                    }
+                    for &(r, a) in &coefficients[j] {
+                        change[r] += a;
+                    }
+                    let feasible = coefficients[current]
+                        .iter()
+                        .chain(&coefficients[j])
+                        .all(|&(r, _)| met(r, lhs[r] + change[r]));
+                    for &(r, _) in coefficients[current].iter().chain(&coefficients[j]) {
+                        change[r] = 0.0;
+                    }
+                    if feasible {
+                        best = Some(j);
+                    }
+                }
+                if let Some(j) = best {
+                    for &(r, a) in &coefficients[current] {
+                        lhs[r] -= a;
+                    }
+                    for &(r, a) in &coefficients[j] {
+                        lhs[r] += a;
+                    }
+                    chosen[p] = j;
+                    improved = true;
+                }
+            }
+        }
+        let mut columns = chosen;
+        columns.sort_unstable();
+        let cost = columns.iter().map(|&j| cost(j)).sum();
+        Choice { columns, cost }
+    }
+
     /// The plan of a choice: each product's chosen column.
     fn join(&self, instance: &Instance, choice: &Choice) -> Plan {
         let columns = choice.columns.iter().map(|&j| {
@@ -878,7 +992,85 @@ impl Master<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::instance::Scenario;
+    use crate::evaluate::{check_requirement, evaluate};
+    use crate::generate::{generate, GeneratorSpec};
+    use crate::instance::{Floor, Scenario};
+
+    /// Improving the choice of every product's strongest plan keeps the
+    /// floor (checked by the evaluator) and lowers the cost; no product is
+    /// left with a cheaper column that keeps the rows met.
+    #[test]
+    fn improving_a_choice_keeps_the_floor_and_lowers_the_cost() {
+        let spec = GeneratorSpec {
+            products: 30,
+            options_per_product: 4,
+            regions: 5,
+            scenarios: 12,
+            seed: 4,
+        };
+        let generated = generate(&spec).expect("a valid spec");
+        let instance = crate::input::parse(
+            ("o.csv", generated.options_csv.as_bytes()),
+            &[("s.csv".to_string(), generated.scenarios_csv.into_bytes())],
+            None,
+        )
+        .expect("generated files load")
+        .instance;
+        let settings = Settings {
+            threads: Some(1),
+            ..Settings::default()
+        };
+        let requirement = Requirement::new(Floor::new(0.8).unwrap(), Measure::Worst);
+        let prepared = Prepared::new(&instance, requirement, &settings).unwrap();
+        let rows = prepared.rows(requirement);
+        let blocks: Vec<Block> = prepared
+            .products
+            .iter()
+            .map(|product| Block {
+                product,
+                columns: product
+                    .cheapest
+                    .iter()
+                    .chain(&product.strongest)
+                    .cloned()
+                    .collect(),
+                strongest: None,
+            })
+            .collect();
+        let owner: Vec<(usize, usize)> = blocks
+            .iter()
+            .enumerate()
+            .flat_map(|(p, block)| (0..block.columns.len()).map(move |c| (p, c)))
+            .collect();
+        let master = Master {
+            blocks: &blocks,
+            rows: &rows,
+            owner: &owner,
+        };
+        let strongest: Vec<usize> = (0..owner.len())
+            .filter(|&j| owner[j].1 == blocks[owner[j].0].columns.len() - 1)
+            .collect();
+        let cost = strongest
+            .iter()
+            .map(|&j| blocks[owner[j].0].columns[owner[j].1].cost)
+            .sum();
+        let improved = master.improve(Choice {
+            columns: strongest,
+            cost,
+        });
+
+        assert!(improved.cost < cost, "{} against {cost}", improved.cost);
+        let plan = master.join(&instance, &improved);
+        let evaluation = evaluate(&instance, &plan);
+        approx::assert_relative_eq!(evaluation.costs.total(), improved.cost, max_relative = 1e-9);
+        assert_eq!(
+            check_requirement(&instance, &evaluation, requirement),
+            Vec::<String>::new()
+        );
+        // A second pass finds nothing left to move.
+        let again = master.improve(improved.clone());
+        assert_eq!(again.columns, improved.columns);
+    }
 
     #[test]
     fn dominated_scenarios_keep_one_hardest_of_each_chain() {

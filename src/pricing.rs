@@ -415,12 +415,18 @@ impl ProductModel {
     fn purchase(&self, capacities: &[f64], mut quantities: Option<&mut [f64]>) -> Option<f64> {
         let mut remaining = self.demand;
         let mut cost = 0.0;
+        // Each region's allowance left; none to track without a region rule.
+        let regions = if self.region_allowance.is_finite() {
+            self.regions
+        } else {
+            0
+        };
         let mut allowance = [self.region_allowance; 64];
         let mut allowance_heap;
-        let allowance: &mut [f64] = if self.regions <= allowance.len() {
-            &mut allowance[..self.regions]
+        let allowance: &mut [f64] = if regions <= allowance.len() {
+            &mut allowance[..regions]
         } else {
-            allowance_heap = vec![self.region_allowance; self.regions];
+            allowance_heap = vec![self.region_allowance; regions];
             &mut allowance_heap
         };
         for &o in &self.purchase_order {
@@ -428,12 +434,17 @@ impl ProductModel {
                 break;
             }
             let option = &self.options[o];
-            let take = capacities[o].min(remaining).min(allowance[option.region]);
+            let mut take = capacities[o].min(remaining);
+            if let Some(left) = allowance.get_mut(option.region) {
+                take = take.min(*left);
+                if take > 0.0 {
+                    *left -= take;
+                }
+            }
             if take <= 0.0 {
                 continue;
             }
             remaining -= take;
-            allowance[option.region] -= take;
             cost += option.unit_cost * take;
             if let Some(q) = quantities.as_deref_mut() {
                 q[o] = take;

@@ -485,17 +485,6 @@ pub fn run(
         let mut needed: Vec<usize> = todo.iter().map(|p| p.instance).collect();
         needed.sort_unstable();
         needed.dedup();
-        let baselines: Vec<(usize, Baseline)> = needed
-            .par_iter()
-            .map(|&i| Ok((i, baseline(&loaded[i].instance, &settings)?)))
-            .collect::<Result<_, OptimizeError>>()?;
-        let baseline_of = |instance: usize| {
-            &baselines
-                .iter()
-                .find(|(i, _)| *i == instance)
-                .expect("a baseline for every instance with points")
-                .1
-        };
         // Column generation's floor-free part: one per series (input,
         // scenario set, measure) it solves.
         let mut series: Vec<(usize, Measure)> = todo
@@ -509,15 +498,34 @@ pub fn run(
             .map(|p| (p.instance, p.measure))
             .collect();
         series.dedup();
-        let prepared: Vec<((usize, Measure), Prepared)> = series
-            .par_iter()
-            .map(|&(i, measure)| {
-                let requirement = Requirement::new(Floor::ZERO, measure);
-                Prepared::new(&loaded[i].instance, requirement, &settings)
-                    .map(|prepared| ((i, measure), prepared))
-            })
-            .collect::<Result<_, SolverError>>()
-            .map_err(OptimizeError::from)?;
+        // Neither needs the other: they are found side by side.
+        let (baselines, prepared) = rayon::join(
+            || {
+                needed
+                    .par_iter()
+                    .map(|&i| Ok((i, baseline(&loaded[i].instance, &settings)?)))
+                    .collect::<Result<Vec<(usize, Baseline)>, OptimizeError>>()
+            },
+            || {
+                series
+                    .par_iter()
+                    .map(|&(i, measure)| {
+                        let requirement = Requirement::new(Floor::ZERO, measure);
+                        Prepared::new(&loaded[i].instance, requirement, &settings)
+                            .map(|prepared| ((i, measure), prepared))
+                    })
+                    .collect::<Result<Vec<((usize, Measure), Prepared)>, SolverError>>()
+            },
+        );
+        let baselines = baselines?;
+        let prepared = prepared.map_err(OptimizeError::from)?;
+        let baseline_of = |instance: usize| {
+            &baselines
+                .iter()
+                .find(|(i, _)| *i == instance)
+                .expect("a baseline for every instance with points")
+                .1
+        };
         let prepared_for = |point: &Point| {
             prepared
                 .iter()
