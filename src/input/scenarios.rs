@@ -260,7 +260,14 @@ pub fn read_scenarios(
                 }
             }
         }
-        hit.sort_unstable();
+        // In option order: a scenario that hits a large share of the options
+        // (a `*` row) is read off in one pass instead of sorting its hits.
+        if hit.len() * 8 >= loss_of.len() {
+            hit.clear();
+            hit.extend((0..loss_of.len()).filter(|&o| loss_of[o] > 0.0));
+        } else {
+            hit.sort_unstable();
+        }
         let losses: Vec<(OptionId, f64)> = hit.iter().map(|&o| (OptionId(o), loss_of[o])).collect();
         for o in hit.drain(..) {
             loss_of[o] = 0.0;

@@ -31,13 +31,63 @@ pub const MIN_NUMBER: f64 = 1e-9;
 /// Columns named in a message at most.
 const MAX_NAMED_COLUMNS: usize = 20;
 
-/// One data row: its spreadsheet row number and its cells (trimmed).
+/// One data row: its spreadsheet row number and its cells (trimmed), at
+/// most one per header column (missing trailing cells are blank).
 #[derive(Debug, Clone)]
 pub struct Row {
     /// Row as a spreadsheet shows it: the header is row 1.
     pub line: u64,
-    /// At most one cell per header column; missing trailing cells are blank.
-    pub cells: Vec<String>,
+    /// The cells one after another (one allocation per row, not per cell).
+    text: String,
+    /// Where each cell ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl Row {
+    /// A row with no cells yet, room for `cells` cells of `bytes` bytes in all.
+    fn new(line: u64, cells: usize, bytes: usize) -> Row {
+        Row {
+            line,
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(cells),
+        }
+    }
+
+    fn push(&mut self, cell: &str) {
+        self.text.push_str(cell);
+        self.ends.push(self.text.len());
+    }
+
+    /// Keeps the first `len` cells.
+    fn truncate(&mut self, len: usize) {
+        if len < self.ends.len() {
+            self.text
+                .truncate(if len == 0 { 0 } else { self.ends[len - 1] });
+            self.ends.truncate(len);
+        }
+    }
+
+    /// The number of cells.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether the row has no cells.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Cell `i`, trimmed.
+    pub fn cell(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        Some(&self.text[start..end])
+    }
+
+    /// Every cell, in order.
+    pub fn cells(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|i| self.cell(i).expect("within the row"))
+    }
 }
 
 /// A parsed CSV file.
@@ -101,9 +151,12 @@ impl Table {
         // The csv crate skips blank lines and counts line breaks inside quoted
         // fields; count rows as a spreadsheet shows them instead.
         let mut counter = RowCounter::new(bytes, delimiter);
-        for record in reader.byte_records() {
-            let record = match record {
-                Ok(record) => record,
+        // One record buffer for every row.
+        let mut record = csv::ByteRecord::new();
+        loop {
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
                 Err(err) => {
                     let line = err.position().map_or(0, |p| counter.row_at(p.byte()));
                     problems.push(InputError::at(
@@ -114,26 +167,26 @@ impl Table {
                     ));
                     break;
                 }
-            };
+            }
             let line = record.position().map_or(0, |p| counter.row_at(p.byte()));
-            let mut cells = Vec::with_capacity(record.len().min(1024));
+            let mut cells = Row::new(line, record.len(), record.as_slice().len());
             let mut bad_text = false;
             for (i, raw) in record.iter().enumerate() {
                 match std::str::from_utf8(raw) {
-                    Ok(text) => cells.push(text.trim().to_string()),
+                    Ok(text) => cells.push(text.trim()),
                     Err(_) => {
                         bad_text = true;
                         let column = headers.as_ref().and_then(|h| h.get(i)).cloned();
                         problems.push(InputError::at(file, line, column, not_utf8(raw)));
-                        cells.push(String::new());
+                        cells.push("");
                     }
                 }
             }
-            if cells.iter().all(String::is_empty) {
+            if cells.text.is_empty() {
                 continue; // blank line, or a row of empty cells (also above the header)
             }
             let Some(names) = &headers else {
-                let names: Vec<String> = cells.iter().map(|c| header_name(c)).collect();
+                let names: Vec<String> = cells.cells().map(header_name).collect();
                 let mut seen = HashSet::new();
                 for name in &names {
                     if !name.is_empty() && !seen.insert(name.as_str()) {
@@ -153,11 +206,10 @@ impl Table {
             if bad_text {
                 continue;
             }
-            let surplus = cells.iter().skip(names.len()).any(|c| !c.is_empty());
+            let surplus = cells.cells().skip(names.len()).any(|c| !c.is_empty());
             if surplus {
-                let values = cells
-                    .iter()
-                    .rposition(|c| !c.is_empty())
+                let values = (0..cells.len())
+                    .rposition(|i| !cells.cell(i).is_some_and(str::is_empty))
                     .map_or(0, |i| i + 1);
                 problems.push(InputError::at(
                     file,
@@ -173,7 +225,7 @@ impl Table {
                 continue;
             }
             if names.len() > 1 && cells.len() == 1 {
-                if let Some(other) = other_separator(&cells[0], delimiter) {
+                if let Some(other) = other_separator(cells.cell(0).unwrap_or(""), delimiter) {
                     problems.push(InputError::at(
                         file,
                         line,
@@ -190,7 +242,7 @@ impl Table {
             }
             widths.push(cells.len());
             cells.truncate(names.len());
-            rows.push(Row { line, cells });
+            rows.push(cells);
         }
         if let Some(names) = &headers {
             rows = drop_split_rows(file, rows, &widths, names.len(), &mut problems);
@@ -642,8 +694,8 @@ impl<'a> Cells<'a> {
     pub fn text(&self, column: &str) -> &'a str {
         self.table
             .column(column)
-            .and_then(|i| self.row.cells.get(i))
-            .map_or("", String::as_str)
+            .and_then(|i| self.row.cell(i))
+            .unwrap_or("")
     }
 
     pub fn error(&self, column: &str, message: impl Into<String>) -> InputError {
@@ -657,11 +709,16 @@ impl<'a> Cells<'a> {
 
     /// A non-empty identifier.
     pub fn id(&self, column: &str) -> Result<String, InputError> {
+        self.id_text(column).map(str::to_string)
+    }
+
+    /// [`Cells::id`] as the table's own text.
+    pub fn id_text(&self, column: &str) -> Result<&'a str, InputError> {
         let text = self.text(column);
         if text.is_empty() {
             Err(self.error(column, "is empty; every row needs a value here"))
         } else {
-            Ok(text.to_string())
+            Ok(text)
         }
     }
 
@@ -1118,7 +1175,7 @@ mod tests {
         assert_eq!(table.rows.len(), 2);
         assert_eq!(table.rows[0].line, 2);
         assert_eq!(table.rows[1].line, 5);
-        assert_eq!(table.rows[1].cells, vec!["b", "2"]);
+        assert_eq!(table.rows[1].cells().collect::<Vec<_>>(), vec!["b", "2"]);
     }
 
     #[test]
@@ -1126,7 +1183,7 @@ mod tests {
         let table = Table::parse("t.tsv", b"a\tb c\n1\t2\n").unwrap();
         assert_eq!(table.delimiter, b'\t');
         assert_eq!(table.headers, vec!["a", "b_c"]);
-        assert_eq!(table.rows[0].cells, vec!["1", "2"]);
+        assert_eq!(table.rows[0].cells().collect::<Vec<_>>(), vec!["1", "2"]);
         // More semicolons than commas in the header: semicolons.
         let table = Table::parse("t.csv", b"a;b;c,d\n1;2;3\n").unwrap();
         assert_eq!(table.delimiter, b';');
@@ -1148,14 +1205,14 @@ mod tests {
         assert!(table.problems.is_empty(), "{:?}", table.problems);
         let lines: Vec<u64> = table.rows.iter().map(|r| r.line).collect();
         assert_eq!(lines, vec![2, 4, 5]);
-        assert_eq!(table.rows[0].cells[1], "two\nlines, and \"quotes\"");
+        assert_eq!(table.rows[0].cell(1).unwrap(), "two\nlines, and \"quotes\"");
         // Empty rows above the header: the header is where it is.
         let table = Table::parse("t.csv", b"\n,,\na,b\n1,2\n").unwrap();
         assert_eq!(table.header_line, 3);
         assert_eq!(table.rows[0].line, 4);
         // A quote inside an unquoted value is just a character.
         let table = Table::parse("t.csv", b"a,b\n12\",x\ny,z\n").unwrap();
-        assert_eq!(table.rows[0].cells, vec!["12\"", "x"]);
+        assert_eq!(table.rows[0].cells().collect::<Vec<_>>(), vec!["12\"", "x"]);
         assert_eq!(table.rows[1].line, 3);
         // Old Mac line ends.
         let table = Table::parse("t.csv", b"a,b\r1,2\r\r3,4\r").unwrap();
@@ -1225,7 +1282,7 @@ mod tests {
     #[test]
     fn trailing_empty_fields_are_ignored() {
         let table = Table::parse("t.csv", b"a,b\n1,2,,\n").unwrap();
-        assert_eq!(table.rows[0].cells, vec!["1", "2"]);
+        assert_eq!(table.rows[0].cells().collect::<Vec<_>>(), vec!["1", "2"]);
         assert!(table.problems.is_empty());
         let table = Table::parse("t.csv", b"a,b\n1,2,\n3,4,\n5,6\n").unwrap();
         assert_eq!(table.rows.len(), 3);
@@ -1253,7 +1310,7 @@ mod tests {
         text.push_str(&"x\n".repeat(50_000));
         let table = Table::parse("t.csv", text.as_bytes()).unwrap();
         assert_eq!(table.rows.len(), 50_000);
-        assert!(table.rows.iter().all(|r| r.cells.len() == 1));
+        assert!(table.rows.iter().all(|r| r.len() == 1));
         assert_eq!(Cells::new(&table, &table.rows[0]).text("c99"), "");
         assert!(table.unknown_note(&["a"]).unwrap().len() < 500);
         // Many duplicated header names: found without quadratic work.
