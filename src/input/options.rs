@@ -1,11 +1,10 @@
 //! The options CSV: one row per way to source a product. Product-level
 //! columns repeat on every row of a product and must agree.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::error::{show, InputError};
-use rayon::prelude::*;
-
 use super::table::{keep, keep_all, Cells, Row, Table, MAX_NUMBER};
 use crate::instance::{
     Floor, ModuleSpec, OptionId, Product, ProductId, ProductPolicy, SourcingOption,

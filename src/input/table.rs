@@ -169,24 +169,24 @@ impl Table {
                 }
             }
             let line = record.position().map_or(0, |p| counter.row_at(p.byte()));
-            let mut cells = Row::new(line, record.len(), record.as_slice().len());
+            let mut row = Row::new(line, record.len(), record.as_slice().len());
             let mut bad_text = false;
             for (i, raw) in record.iter().enumerate() {
                 match std::str::from_utf8(raw) {
-                    Ok(text) => cells.push(text.trim()),
+                    Ok(text) => row.push(text.trim()),
                     Err(_) => {
                         bad_text = true;
                         let column = headers.as_ref().and_then(|h| h.get(i)).cloned();
                         problems.push(InputError::at(file, line, column, not_utf8(raw)));
-                        cells.push("");
+                        row.push("");
                     }
                 }
             }
-            if cells.text.is_empty() {
+            if row.text.is_empty() {
                 continue; // blank line, or a row of empty cells (also above the header)
             }
             let Some(names) = &headers else {
-                let names: Vec<String> = cells.cells().map(header_name).collect();
+                let names: Vec<String> = row.cells().map(header_name).collect();
                 let mut seen = HashSet::new();
                 for name in &names {
                     if !name.is_empty() && !seen.insert(name.as_str()) {
@@ -206,10 +206,10 @@ impl Table {
             if bad_text {
                 continue;
             }
-            let surplus = cells.cells().skip(names.len()).any(|c| !c.is_empty());
+            let surplus = row.cells().skip(names.len()).any(|c| !c.is_empty());
             if surplus {
-                let values = (0..cells.len())
-                    .rposition(|i| !cells.cell(i).is_some_and(str::is_empty))
+                let values = (0..row.len())
+                    .rposition(|i| row.cell(i).is_some_and(|c| !c.is_empty()))
                     .map_or(0, |i| i + 1);
                 problems.push(InputError::at(
                     file,
@@ -224,8 +224,8 @@ impl Table {
                 ));
                 continue;
             }
-            if names.len() > 1 && cells.len() == 1 {
-                if let Some(other) = other_separator(cells.cell(0).unwrap_or(""), delimiter) {
+            if names.len() > 1 && row.len() == 1 {
+                if let Some(other) = other_separator(row.cell(0).unwrap_or(""), delimiter) {
                     problems.push(InputError::at(
                         file,
                         line,
@@ -240,9 +240,9 @@ impl Table {
                     continue;
                 }
             }
-            widths.push(cells.len());
-            cells.truncate(names.len());
-            rows.push(cells);
+            widths.push(row.len());
+            row.truncate(names.len());
+            rows.push(row);
         }
         if let Some(names) = &headers {
             rows = drop_split_rows(file, rows, &widths, names.len(), &mut problems);
