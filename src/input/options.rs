@@ -325,25 +325,15 @@ pub fn read_options(table: &Table) -> Result<OptionsInput, Vec<InputError>> {
     };
     for (row, values) in table.rows.iter().zip(values) {
         let cells = Cells::new(table, row);
-        let RowValues {
-            product,
-            supplier,
-            region,
-            fields,
-            module,
-            unit_cost,
-            capacity,
-            fixed_cost,
-            local,
-            range_errors,
-        } = match values {
+        let values = match values {
             Ok(values) => values,
             Err(row_errors) => {
                 errors.extend(row_errors);
                 continue;
             }
         };
-        errors.extend(range_errors);
+        errors.extend(values.range_errors);
+        let (product, fields) = (values.product, values.fields);
 
         let product_id = match product_index.get(product) {
             Some(&id) => {
@@ -390,7 +380,7 @@ pub fn read_options(table: &Table) -> Result<OptionsInput, Vec<InputError>> {
                 format!(
                     "supplier {} appears twice for product {} (rows {first_row} and {}); \
                      give each site its own supplier id",
-                    show(&supplier),
+                    show(&values.supplier),
                     show(product),
                     row.line
                 ),
@@ -401,13 +391,13 @@ pub fn read_options(table: &Table) -> Result<OptionsInput, Vec<InputError>> {
         products[product_id.0].options.push(option_id);
         options.push(SourcingOption {
             product: product_id,
-            supplier,
-            region,
-            local,
-            unit_cost,
-            capacity_per_period: capacity,
-            fixed_cost_per_period: fixed_cost.unwrap_or(0.0),
-            module,
+            supplier: values.supplier,
+            region: values.region,
+            local: values.local,
+            unit_cost: values.unit_cost,
+            capacity_per_period: values.capacity,
+            fixed_cost_per_period: values.fixed_cost.unwrap_or(0.0),
+            module: values.module,
         });
     }
 
