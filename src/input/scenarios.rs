@@ -19,6 +19,8 @@ const PARALLEL_EXPANSION: usize = 100_000;
 /// One row: which options it hits and how hard.
 struct Rule {
     region: String,
+    /// Whether the region is `*` (any region).
+    any_region: bool,
     supplier: String,
     product: String,
     loss: f64,
@@ -33,7 +35,7 @@ impl Rule {
     }
 
     fn matches(&self, option: &SourcingOption, products: &[Product]) -> bool {
-        (self.region == "*" || self.region == option.region)
+        (self.any_region || self.region == option.region)
             && (self.supplier.is_empty() || self.supplier == option.supplier)
             && (self.product.is_empty() || self.product == products[option.product.0].name)
     }
@@ -79,7 +81,7 @@ impl<'a> OptionIndex<'a> {
             named(&self.by_product, &rule.product)
         } else if !rule.supplier.is_empty() {
             named(&self.by_supplier, &rule.supplier)
-        } else if rule.region != "*" {
+        } else if !rule.any_region {
             named(&self.by_region, &rule.region)
         } else {
             &self.all
@@ -159,6 +161,7 @@ pub fn read_scenarios(
         };
         let kind = cells.text("kind").to_string();
         let rule = Rule {
+            any_region: region == "*",
             region,
             supplier: cells.text("supplier").to_string(),
             product: cells.text("product").to_string(),

@@ -15,7 +15,7 @@
 //! product or quotient the model or the evaluator forms from the inputs can
 //! become infinite or NaN (see README, "Bad input").
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use rustc_hash::FxHashMap;
 
@@ -206,7 +206,8 @@ impl Table {
             if bad_text {
                 continue;
             }
-            let surplus = row.cells().skip(names.len()).any(|c| !c.is_empty());
+            let surplus =
+                (names.len()..row.len()).any(|i| row.cell(i).is_some_and(|c| !c.is_empty()));
             if surplus {
                 let values = (0..row.len())
                     .rposition(|i| row.cell(i).is_some_and(|c| !c.is_empty()))
@@ -362,7 +363,7 @@ fn drop_split_rows(
     columns: usize,
     problems: &mut Vec<InputError>,
 ) -> Vec<Row> {
-    let mut counts: HashMap<usize, usize> = HashMap::new();
+    let mut counts: FxHashMap<usize, usize> = FxHashMap::default();
     for &width in widths {
         *counts.entry(width).or_default() += 1;
     }
@@ -604,6 +605,8 @@ struct RowCounter<'a> {
     /// (row, field index) where the open quoted field started.
     quote_start: (u64, usize),
     field: usize,
+    /// Whether the file has a quote at all (without one, only line ends count).
+    quotes: bool,
 }
 
 impl<'a> RowCounter<'a> {
@@ -616,6 +619,7 @@ impl<'a> RowCounter<'a> {
             state: Scan::FieldStart,
             quote_start: (1, 0),
             field: 0,
+            quotes: bytes.contains(&b'"'),
         }
     }
 
@@ -639,6 +643,24 @@ impl<'a> RowCounter<'a> {
         }
         let delimiter = self.delimiter;
         let bytes = self.bytes;
+        if !self.quotes {
+            // No quoted field: a row ends at every \n and every \r not
+            // followed by \n.
+            let slice = &bytes[self.offset..to];
+            let newlines = slice.iter().filter(|&&b| b == b'\n').count();
+            let lone_returns = if slice.contains(&b'\r') {
+                slice
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, &b)| b == b'\r' && bytes.get(self.offset + i + 1) != Some(&b'\n'))
+                    .count()
+            } else {
+                0
+            };
+            self.rows += (newlines + lone_returns) as u64;
+            self.offset = to;
+            return;
+        }
         for (i, &b) in bytes[self.offset..to].iter().enumerate() {
             let at = self.offset + i;
             let line_end = b == b'\n' || (b == b'\r' && bytes.get(at + 1) != Some(&b'\n'));
@@ -1216,6 +1238,10 @@ mod tests {
         assert_eq!(table.rows[1].line, 3);
         // Old Mac line ends.
         let table = Table::parse("t.csv", b"a,b\r1,2\r\r3,4\r").unwrap();
+        let lines: Vec<u64> = table.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![2, 4]);
+        // Windows line ends and a blank line, no quote in the file.
+        let table = Table::parse("t.csv", b"a,b\r\n1,2\r\n\r\n3,4\r\n").unwrap();
         let lines: Vec<u64> = table.rows.iter().map(|r| r.line).collect();
         assert_eq!(lines, vec![2, 4]);
     }
