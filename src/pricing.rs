@@ -273,7 +273,7 @@ impl ProductModel {
     pub fn price(&self, prices: &[f64], below: f64) -> Option<ProductPlan> {
         debug_assert_eq!(prices.len(), self.scenarios.len());
         let mut search = Search::new(self, prices, below);
-        search.visit(0, 0.0);
+        search.visit(0, 0.0, None);
         let choice = search.best?;
         Some(self.plan_of(&choice, prices))
     }
@@ -611,11 +611,13 @@ impl<'a> Search<'a> {
         self.capacities[o] = capacity;
     }
 
-    /// A lower bound on every completion of the options decided so far
-    /// (their fixed and module costs are `fixed`), exact once all are decided
-    /// (up to the round-off of the running fills; the plan returned is
-    /// recomputed from its choice).
-    fn bound(&mut self, fixed: f64) -> Option<f64> {
+    /// The cheapest purchases and the best reserve's value at the current
+    /// capacities; with the decided options' fixed and module costs they are
+    /// a lower bound on every completion of the options decided so far,
+    /// exact once all are decided (up to the round-off of the running fills;
+    /// the plan returned is recomputed from its choice). `None` when no
+    /// completion meets demand or the least fill.
+    fn variable_costs(&mut self) -> Option<(f64, f64)> {
         let purchase = self.model.purchase(&self.capacities, None)?;
         let (_, reserve) = self.model.best_reserve(
             &self.base,
@@ -624,13 +626,16 @@ impl<'a> Search<'a> {
             self.prices,
             &mut self.breaks,
         )?;
-        Some(fixed + purchase + reserve)
+        Some((purchase, reserve))
     }
 
-    fn visit(&mut self, depth: usize, fixed: f64) {
-        let Some(bound) = self.bound(fixed) else {
+    /// `known`: [`Search::variable_costs`] when the parent node had the same
+    /// capacities (its option qualified with every module: as undecided).
+    fn visit(&mut self, depth: usize, fixed: f64, known: Option<(f64, f64)>) {
+        let Some((purchase, reserve)) = known.or_else(|| self.variable_costs()) else {
             return;
         };
+        let bound = fixed + purchase + reserve;
         // Only strictly better plans (beyond round-off) replace the best.
         if bound >= self.best_value - 1e-9 * self.best_value.abs().max(1.0) {
             return;
@@ -652,12 +657,17 @@ impl<'a> Search<'a> {
                     + option
                         .module
                         .map_or(0.0, |m| m.cost_per_period * f64::from(modules));
-                self.visit(depth + 1, fixed + cost);
+                let unchanged = modules == most_modules;
+                self.visit(
+                    depth + 1,
+                    fixed + cost,
+                    unchanged.then_some((purchase, reserve)),
+                );
             }
         }
         self.choice[o] = (false, 0);
         self.set_capacity(o, 0.0);
-        self.visit(depth + 1, fixed);
+        self.visit(depth + 1, fixed, None);
         self.set_capacity(o, option.max_capacity);
     }
 }
