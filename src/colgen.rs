@@ -17,8 +17,6 @@
 //! requested gap of the bound, the compact model is solved from it, and the
 //! better bound of the two is reported.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::time::Instant;
 
 use crate::formulation::{formulate, ModelSize, Requirement};
@@ -366,42 +364,6 @@ pub fn solve_prepared(
         }
     }
     let mut master = problem.optimise(highs::Sense::Minimise);
-    // The first master LP starts from a feasible basis (`crash_basis`) with
-    // the primal simplex: no presolve, and few steps (at XL the first LP took
-    // 20 ms instead of 87 ms, at L 5 ms instead of 21 ms).
-    if let Some(basic) = crash_basis(&blocks, &rows) {
-        let column_status: Vec<highs_sys::HighsInt> = owner
-            .iter()
-            .map(|&(p, c)| {
-                if c == basic[p] {
-                    highs_sys::kHighsBasisStatusBasic
-                } else {
-                    highs_sys::kHighsBasisStatusLower
-                }
-            })
-            .collect();
-        // Convexity rows (equalities) nonbasic, coupling rows' slacks basic.
-        let row_status: Vec<highs_sys::HighsInt> = (0..products)
-            .map(|_| highs_sys::kHighsBasisStatusLower)
-            .chain(rows.rhs.iter().map(|_| highs_sys::kHighsBasisStatusBasic))
-            .collect();
-        // SAFETY: a live HiGHS object; one status per column and per row.
-        let status = unsafe {
-            highs_sys::Highs_setBasis(
-                master.as_mut_ptr(),
-                column_status.as_ptr(),
-                row_status.as_ptr(),
-            )
-        };
-        if status == highs_sys::kHighsStatusError {
-            return Err(SolverError(
-                "cannot set the master's first basis".to_string(),
-            ));
-        }
-        master
-            .try_set_option("simplex_strategy", 4)
-            .map_err(|e| SolverError(format!("cannot set HiGHS option simplex_strategy: {e:?}")))?;
-    }
     let mut bound = f64::NEG_INFINITY;
     // λ and reduced costs of the last master LP solved, per master column
     // (later columns: λ = 0 and a negative reduced cost).
@@ -785,91 +747,6 @@ pub fn solve_prepared(
     Ok(outcome)
 }
 
-/// A feasible first basis for the master LP: per product, the column to
-/// make basic (an index into its block). Every product starts at its first
-/// column (its cheapest plan); while a coupling row is short, the product
-/// whose strongest plan closes the most of the rows' shortfalls per unit of
-/// extra cost switches to it. `None` when even that does not meet every row
-/// (the LP then starts from scratch).
-fn crash_basis(blocks: &[Block], rows: &CouplingRows) -> Option<Vec<usize>> {
-    let mut lhs = vec![0.0; rows.rhs.len()];
-    let mut basic = vec![0; blocks.len()];
-    let mut gains: Vec<Vec<(usize, f64)>> = Vec::with_capacity(blocks.len());
-    for block in blocks {
-        let cheapest = block.product.coefficients(&block.columns[0]);
-        for &(r, a) in &cheapest {
-            lhs[r] += a;
-        }
-        let gain = match block.strongest {
-            Some(s) if s != 0 => {
-                let mut gain: Vec<(usize, f64)> = block.product.coefficients(&block.columns[s]);
-                for (r, a) in &cheapest {
-                    match gain.iter_mut().find(|(row, _)| row == r) {
-                        Some((_, g)) => *g -= a,
-                        None => gain.push((*r, -a)),
-                    }
-                }
-                gain
-            }
-            _ => Vec::new(),
-        };
-        gains.push(gain);
-    }
-    let met = |lhs: &[f64], r: usize| lhs[r] >= rows.rhs[r];
-    // Deficit covered per unit of extra cost by switching product p.
-    let ratio = |p: usize, lhs: &[f64]| -> f64 {
-        let block = &blocks[p];
-        let s = block.strongest.expect("a gain only with a strongest plan");
-        let extra = block.columns[s].cost - block.columns[0].cost;
-        let useful: f64 = gains[p]
-            .iter()
-            .map(|&(r, g)| g.min((rows.rhs[r] - lhs[r]).max(0.0)).max(0.0))
-            .sum();
-        useful / extra.max(1e-12)
-    };
-    // Lazy greedy: a product's ratio only falls as deficits close, so the
-    // top of the heap, once recomputed and still on top, is the best.
-    let mut heap: BinaryHeap<(Ratio, Reverse<usize>)> = (0..blocks.len())
-        .filter(|&p| !gains[p].is_empty())
-        .map(|p| (Ratio(ratio(p, &lhs)), Reverse(p)))
-        .filter(|(r, _)| r.0 > 0.0)
-        .collect();
-    while !(0..lhs.len()).all(|r| met(&lhs, r)) {
-        let (_, Reverse(p)) = heap.pop()?;
-        let now = Ratio(ratio(p, &lhs));
-        if now.0 <= 0.0 {
-            continue;
-        }
-        if heap.peek().is_some_and(|top| (now, Reverse(p)) < *top) {
-            heap.push((now, Reverse(p)));
-            continue;
-        }
-        basic[p] = blocks[p].strongest.expect("checked");
-        for &(r, g) in &gains[p] {
-            lhs[r] += g;
-        }
-    }
-    Some(basic)
-}
-
-/// An f64 ordered by [`f64::total_cmp`].
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Ratio(f64);
-
-impl Eq for Ratio {}
-
-impl PartialOrd for Ratio {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Ratio {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
-    }
-}
-
 /// A choice of one master column per product, and its cost per period.
 #[derive(Debug, Clone)]
 struct Choice {
@@ -1119,9 +996,11 @@ mod tests {
     use crate::generate::{generate, GeneratorSpec};
     use crate::instance::{Floor, Scenario};
 
-    /// A generated instance (30 products, 12 scenarios) and column
-    /// generation prepared on it for `worst`.
-    fn generated() -> (Instance, Prepared) {
+    /// Improving the choice of every product's strongest plan keeps the
+    /// floor (checked by the evaluator) and lowers the cost; no product is
+    /// left with a cheaper column that keeps the rows met.
+    #[test]
+    fn improving_a_choice_keeps_the_floor_and_lowers_the_cost() {
         let spec = GeneratorSpec {
             products: 30,
             options_per_product: 4,
@@ -1141,83 +1020,23 @@ mod tests {
             threads: Some(1),
             ..Settings::default()
         };
-        let requirement = Requirement::new(Floor::ZERO, Measure::Worst);
+        let requirement = Requirement::new(Floor::new(0.8).unwrap(), Measure::Worst);
         let prepared = Prepared::new(&instance, requirement, &settings).unwrap();
-        (instance, prepared)
-    }
-
-    /// Each product's first columns: its cheapest plan, then its strongest.
-    fn first_blocks(prepared: &Prepared) -> Vec<Block<'_>> {
-        prepared
+        let rows = prepared.rows(requirement);
+        let blocks: Vec<Block> = prepared
             .products
             .iter()
-            .map(|product| {
-                let columns: Vec<ProductPlan> = product
+            .map(|product| Block {
+                product,
+                columns: product
                     .cheapest
                     .iter()
                     .chain(&product.strongest)
                     .cloned()
-                    .collect();
-                Block {
-                    product,
-                    strongest: product.strongest.as_ref().map(|_| columns.len() - 1),
-                    columns,
-                }
+                    .collect(),
+                strongest: None,
             })
-            .collect()
-    }
-
-    /// The first basis meets every coupling row at every attainable floor,
-    /// switches no product below the floor the cheapest plans reach, and
-    /// gives up where even the strongest plans fall short.
-    #[test]
-    fn the_first_basis_meets_every_row() {
-        let (instance, prepared) = generated();
-        let blocks = first_blocks(&prepared);
-        let row_sums = |basic: &[usize], rows: &CouplingRows| {
-            let mut lhs = vec![0.0; rows.rhs.len()];
-            for (block, &c) in blocks.iter().zip(basic) {
-                for (r, a) in block.product.coefficients(&block.columns[c]) {
-                    lhs[r] += a;
-                }
-            }
-            lhs
-        };
-        let attainable = crate::attainable::attainable(&instance, Measure::Worst);
-        let mut switched_somewhere = false;
-        for f in [0.1, 0.5, 0.8, 0.9, 0.95, 1.0] {
-            let requirement = Requirement::new(Floor::new(f).unwrap(), Measure::Worst);
-            let rows = prepared.rows(requirement);
-            match crash_basis(&blocks, &rows) {
-                Some(basic) => {
-                    let lhs = row_sums(&basic, &rows);
-                    for (r, (a, b)) in lhs.iter().zip(&rows.rhs).enumerate() {
-                        assert!(a >= b, "floor {f}, row {r}: {a} < {b}");
-                    }
-                    let cheapest_meet = prepared
-                        .cheapest_rows
-                        .as_ref()
-                        .is_some_and(|c| c.iter().zip(&rows.rhs).all(|(a, b)| a >= b));
-                    if cheapest_meet {
-                        assert!(basic.iter().all(|&c| c == 0), "floor {f}");
-                    }
-                    switched_somewhere |= basic.iter().any(|&c| c != 0);
-                }
-                None => assert!(!attainable.allows(requirement), "floor {f}"),
-            }
-        }
-        assert!(switched_somewhere, "no floor needed a strongest plan");
-    }
-
-    /// Improving the choice of every product's strongest plan keeps the
-    /// floor (checked by the evaluator) and lowers the cost; no product is
-    /// left with a cheaper column that keeps the rows met.
-    #[test]
-    fn improving_a_choice_keeps_the_floor_and_lowers_the_cost() {
-        let (instance, prepared) = generated();
-        let requirement = Requirement::new(Floor::new(0.8).unwrap(), Measure::Worst);
-        let rows = prepared.rows(requirement);
-        let blocks = first_blocks(&prepared);
+            .collect();
         let owner: Vec<(usize, usize)> = blocks
             .iter()
             .enumerate()
