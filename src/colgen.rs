@@ -24,7 +24,7 @@ use crate::instance::{Instance, Measure, ProductId};
 use crate::plan::Plan;
 use crate::pricing::{least_fill, ProductModel, ProductPlan};
 use crate::solve::{
-    run, solve_formulation, status_of, Method, Outcome, Settings, SolverError, Status,
+    raw_status, run, solve_formulation, status_of, Method, Outcome, Settings, SolverError, Status,
 };
 
 /// Whether column generation solves `requirement` on `instance`: no BOM,
@@ -879,11 +879,7 @@ impl Master<'_> {
                 .map_err(|e| SolverError(format!("cannot pass the starting choice: {e:?}")))?;
         }
         let (solved, _) = run(model, settings)?;
-        // SAFETY: reads a status from a live HiGHS object.
-        let reached_target = unsafe {
-            highs_sys::Highs_getModelStatus(solved.as_ptr() as *mut _)
-                == highs_sys::MODEL_STATUS_OBJECTIVE_TARGET
-        };
+        let reached_target = raw_status(&solved) == highs_sys::MODEL_STATUS_OBJECTIVE_TARGET;
         if !reached_target && !matches!(status_of(&solved)?, Status::Optimal | Status::TimeLimit) {
             return Ok(None);
         }

@@ -415,18 +415,17 @@ impl ProductModel {
     fn purchase(&self, capacities: &[f64], mut quantities: Option<&mut [f64]>) -> Option<f64> {
         let mut remaining = self.demand;
         let mut cost = 0.0;
-        // Each region's allowance left; none to track without a region rule.
-        let regions = if self.region_allowance.is_finite() {
-            self.regions
-        } else {
-            0
-        };
-        let mut allowance = [self.region_allowance; 64];
+        // Each region's allowance left; none to track (and nothing to set
+        // up on this hot path) without a region rule.
+        let mut allowance_stack;
         let mut allowance_heap;
-        let allowance: &mut [f64] = if regions <= allowance.len() {
-            &mut allowance[..regions]
+        let allowance: &mut [f64] = if self.region_allowance.is_infinite() {
+            &mut []
+        } else if self.regions <= 64 {
+            allowance_stack = [self.region_allowance; 64];
+            &mut allowance_stack[..self.regions]
         } else {
-            allowance_heap = vec![self.region_allowance; regions];
+            allowance_heap = vec![self.region_allowance; self.regions];
             &mut allowance_heap
         };
         for &o in &self.purchase_order {

@@ -370,12 +370,17 @@ pub(crate) fn run(
     Ok((solved, started.elapsed().as_secs_f64()))
 }
 
+/// HiGHS's own model status (a `MODEL_STATUS_*` constant).
+pub(crate) fn raw_status(solved: &highs::SolvedModel) -> highs_sys::HighsInt {
+    // SAFETY: reads a status from a live HiGHS object.
+    unsafe { highs_sys::Highs_getModelStatus(solved.as_ptr() as *mut _) }
+}
+
 /// The status of a finished HiGHS run, read raw (the highs crate's enum
 /// lacks some of HiGHS's statuses); errors for statuses that say nothing
 /// about the instance.
 pub(crate) fn status_of(solved: &highs::SolvedModel) -> Result<Status, SolverError> {
-    // SAFETY: reads a status from a live HiGHS object.
-    let raw_status = unsafe { highs_sys::Highs_getModelStatus(solved.as_ptr() as *mut _) };
+    let raw_status = raw_status(solved);
     let feasible = || solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
     Ok(match raw_status {
         highs_sys::MODEL_STATUS_OPTIMAL => Status::Optimal,
