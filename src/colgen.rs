@@ -149,6 +149,20 @@ impl Prepared {
         requirement: Requirement,
         settings: &Settings,
     ) -> Result<Prepared, SolverError> {
+        Prepared::with_cheapest(instance, requirement, settings, None)
+    }
+
+    /// [`Prepared::new`], given `cheapest`, every product's cheapest plan
+    /// with no floor (the baseline, when the exact search found it): a
+    /// product with no least fill of its own takes its part of that plan as
+    /// its cheapest column instead of searching for it again (the same
+    /// column: the same search at zero prices found it).
+    pub fn with_cheapest(
+        instance: &Instance,
+        requirement: Requirement,
+        settings: &Settings,
+        cheapest: Option<&Plan>,
+    ) -> Result<Prepared, SolverError> {
         let workers = crate::decompose::Workers::new(settings)?;
         let touching = crate::pricing::scenarios_touching(instance);
         let total_weight = instance.total_weight();
@@ -204,17 +218,22 @@ impl Prepared {
                 offsets[0] += weight * untouched;
             }
             let least = least_fill(instance, ProductId(p), requirement);
+            let known = cheapest.filter(|_| least == 0.0);
             products.push((
                 ProductModel::new(instance, ProductId(p), least, touches),
                 links,
+                known,
             ));
         }
         // First columns: each product's cheapest plan and its strongest plan
         // (which together meet any attainable floor).
-        let products: Vec<Product> = workers.map(products, |_, (model, links)| {
-            let prices = vec![0.0; model.scenarios.len()];
+        let products: Vec<Product> = workers.map(products, |_, (model, links, known)| {
+            let cheapest = match known {
+                Some(plan) => Some(model.column_of(instance, plan)),
+                None => model.price(&vec![0.0; model.scenarios.len()], f64::INFINITY),
+            };
             let mut product = Product {
-                cheapest: model.price(&prices, f64::INFINITY),
+                cheapest,
                 strongest: model.strongest(),
                 model,
                 links,
@@ -1432,6 +1451,54 @@ mod tests {
             }
         }
         assert!(feasible >= 3, "only {feasible} floors can be met");
+    }
+
+    /// The baseline's plans, taken as the cheapest columns, are the columns
+    /// the search finds again; products with a floor of their own (a least
+    /// fill the baseline ignores) are searched.
+    #[test]
+    fn the_baselines_plans_are_the_cheapest_columns() {
+        let spec = GeneratorSpec {
+            products: 60,
+            options_per_product: 5,
+            regions: 6,
+            scenarios: 15,
+            seed: 3,
+        };
+        let generated = generate(&spec).expect("a valid spec");
+        let instance = crate::input::parse(
+            ("o.csv", generated.options_csv.as_bytes()),
+            &[("s.csv".to_string(), generated.scenarios_csv.into_bytes())],
+            None,
+        )
+        .expect("generated files load")
+        .instance;
+        let settings = Settings {
+            threads: Some(1),
+            ..Settings::default()
+        };
+        let baseline = crate::decompose::search(&instance, Requirement::none(), &settings)
+            .unwrap()
+            .plan
+            .expect("a baseline plan");
+        let floored = instance
+            .products
+            .iter()
+            .filter(|p| p.floor.is_some())
+            .count();
+        assert!(floored > 0, "the instance has product floors");
+        for measure in [Measure::Worst, Measure::Expected] {
+            let requirement = Requirement::new(Floor::new(0.9).unwrap(), measure);
+            let searched = Prepared::new(&instance, requirement, &settings).unwrap();
+            let reused =
+                Prepared::with_cheapest(&instance, requirement, &settings, Some(&baseline))
+                    .unwrap();
+            for (a, b) in searched.products.iter().zip(&reused.products) {
+                assert_eq!(a.cheapest, b.cheapest);
+                assert_eq!(a.cheapest_coefficients, b.cheapest_coefficients);
+            }
+            assert_eq!(searched.cheapest_rows, reused.cheapest_rows);
+        }
     }
 
     #[test]

