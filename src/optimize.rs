@@ -8,7 +8,7 @@ use crate::colgen::Prepared;
 use crate::evaluate::{check_plan, check_requirement, evaluate, Evaluation};
 use crate::formulation::formulate;
 use crate::formulation::{ModelSize, Requirement};
-use crate::instance::Instance;
+use crate::instance::{Instance, Measure};
 use crate::plan::Plan;
 use crate::solve::{solve_formulation, Method, Settings, SolverError, Status};
 
@@ -133,6 +133,23 @@ pub struct Baseline {
     /// The size of the last model HiGHS solved for it (zero for the search).
     pub size: ModelSize,
     pub method: Method,
+    /// The highest floor of each measure (Worst, Each, Expected), found
+    /// once on first use: a sweep's points share the baseline.
+    attainable: [std::sync::OnceLock<Attainable>; 3],
+}
+
+impl Baseline {
+    /// [`attainable`] for `measure`, computed once per baseline.
+    fn attainable(&self, instance: &Instance, measure: Measure) -> Attainable {
+        let slot = match measure {
+            Measure::Worst => 0,
+            Measure::Each => 1,
+            Measure::Expected => 2,
+        };
+        self.attainable[slot]
+            .get_or_init(|| attainable(instance, measure))
+            .clone()
+    }
 }
 
 /// Solves the [`Baseline`].
@@ -145,6 +162,7 @@ pub fn baseline(instance: &Instance, settings: &Settings) -> Result<Baseline, Op
         seconds: checked.seconds,
         size: checked.size,
         method: checked.method,
+        attainable: Default::default(),
     })
 }
 
@@ -253,7 +271,7 @@ pub fn optimize_against(
     start: Option<&Plan>,
     prepared: Option<&Prepared>,
 ) -> Result<Solution, OptimizeError> {
-    let attainable = attainable(instance, requirement.measure);
+    let attainable = baseline.attainable(instance, requirement.measure);
     if !attainable.allows(requirement) {
         return Ok(Solution {
             requirement,
