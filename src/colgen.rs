@@ -398,7 +398,7 @@ pub fn solve_prepared(
     // product at its cheapest plan) is then dual feasible, as no plan is
     // cheaper than the cheapest. Presolve has no equations to substitute
     // and the LP is smaller: first master LP at XL 0.02 s instead of 0.09 s,
-    // and every later round faster too (XL at 0.9: 3.35 s → 2.1 s in all).
+    // and every later round faster too (XL at 0.9: 3.35 s → 2.0 s in all).
     // Rows: convexity 0..P, then the coupling rows.
     let products = blocks.len();
     let base_cost: f64 = blocks.iter().map(|block| block.columns[0].cost).sum();
@@ -1243,30 +1243,55 @@ mod tests {
     use crate::generate::{generate, GeneratorSpec};
     use crate::instance::{Floor, Scenario};
 
-    /// Improving the choice of every product's strongest plan keeps the
-    /// floor (checked by the evaluator) and lowers the cost; no product is
-    /// left with a cheaper column that keeps the rows met.
-    #[test]
-    fn improving_a_choice_keeps_the_floor_and_lowers_the_cost() {
+    /// The instance `divopt generate` writes for these products, options per
+    /// product, regions, scenarios and seed, as read back.
+    fn generated(
+        products: usize,
+        options_per_product: usize,
+        regions: usize,
+        scenarios: usize,
+        seed: u64,
+    ) -> Instance {
         let spec = GeneratorSpec {
-            products: 30,
-            options_per_product: 4,
-            regions: 5,
-            scenarios: 12,
-            seed: 4,
+            products,
+            options_per_product,
+            regions,
+            scenarios,
+            seed,
         };
         let generated = generate(&spec).expect("a valid spec");
-        let instance = crate::input::parse(
+        crate::input::parse(
             ("o.csv", generated.options_csv.as_bytes()),
             &[("s.csv".to_string(), generated.scenarios_csv.into_bytes())],
             None,
         )
         .expect("generated files load")
-        .instance;
-        let settings = Settings {
+        .instance
+    }
+
+    /// (product, column) of every column of `blocks`, in order.
+    fn owners(blocks: &[Block]) -> Vec<(usize, usize)> {
+        blocks
+            .iter()
+            .enumerate()
+            .flat_map(|(p, block)| (0..block.columns.len()).map(move |c| (p, c)))
+            .collect()
+    }
+
+    fn one_thread() -> Settings {
+        Settings {
             threads: Some(1),
             ..Settings::default()
-        };
+        }
+    }
+
+    /// Improving the choice of every product's strongest plan keeps the
+    /// floor (checked by the evaluator) and lowers the cost; no product is
+    /// left with a cheaper column that keeps the rows met.
+    #[test]
+    fn improving_a_choice_keeps_the_floor_and_lowers_the_cost() {
+        let instance = generated(30, 4, 5, 12, 4);
+        let settings = one_thread();
         let requirement = Requirement::new(Floor::new(0.8).unwrap(), Measure::Worst);
         let prepared = Prepared::new(&instance, requirement, &settings).unwrap();
         let rows = prepared.rows(requirement);
@@ -1284,11 +1309,7 @@ mod tests {
                 strongest: None,
             })
             .collect();
-        let owner: Vec<(usize, usize)> = blocks
-            .iter()
-            .enumerate()
-            .flat_map(|(p, block)| (0..block.columns.len()).map(move |c| (p, c)))
-            .collect();
+        let owner = owners(&blocks);
         let master = Master {
             blocks: &blocks,
             rows: &rows,
@@ -1325,25 +1346,8 @@ mod tests {
     /// their strongest plan, at floors from easy to out of reach.
     #[test]
     fn an_enumerated_binary_master_is_the_cheapest_choice() {
-        let spec = GeneratorSpec {
-            products: 20,
-            options_per_product: 4,
-            regions: 5,
-            scenarios: 10,
-            seed: 9,
-        };
-        let generated = generate(&spec).expect("a valid spec");
-        let instance = crate::input::parse(
-            ("o.csv", generated.options_csv.as_bytes()),
-            &[("s.csv".to_string(), generated.scenarios_csv.into_bytes())],
-            None,
-        )
-        .expect("generated files load")
-        .instance;
-        let settings = Settings {
-            threads: Some(1),
-            ..Settings::default()
-        };
+        let instance = generated(20, 4, 5, 10, 9);
+        let settings = one_thread();
         let requirement = Requirement::new(Floor::new(0.5).unwrap(), Measure::Worst);
         let prepared = Prepared::new(&instance, requirement, &settings).unwrap();
         // Columns: the cheapest, plans priced at rising prices, the strongest.
@@ -1368,11 +1372,7 @@ mod tests {
                 }
             })
             .collect();
-        let owner: Vec<(usize, usize)> = blocks
-            .iter()
-            .enumerate()
-            .flat_map(|(p, block)| (0..block.columns.len()).map(move |c| (p, c)))
-            .collect();
+        let owner = owners(&blocks);
         // The six products with the most columns are free.
         let mut by_columns: Vec<usize> = (0..blocks.len()).collect();
         by_columns.sort_by_key(|&p| std::cmp::Reverse(blocks[p].columns.len()));
@@ -1458,25 +1458,8 @@ mod tests {
     /// fill the baseline ignores) are searched.
     #[test]
     fn the_baselines_plans_are_the_cheapest_columns() {
-        let spec = GeneratorSpec {
-            products: 60,
-            options_per_product: 5,
-            regions: 6,
-            scenarios: 15,
-            seed: 3,
-        };
-        let generated = generate(&spec).expect("a valid spec");
-        let instance = crate::input::parse(
-            ("o.csv", generated.options_csv.as_bytes()),
-            &[("s.csv".to_string(), generated.scenarios_csv.into_bytes())],
-            None,
-        )
-        .expect("generated files load")
-        .instance;
-        let settings = Settings {
-            threads: Some(1),
-            ..Settings::default()
-        };
+        let instance = generated(60, 5, 6, 15, 3);
+        let settings = one_thread();
         let baseline = crate::decompose::search(&instance, Requirement::none(), &settings)
             .unwrap()
             .plan

@@ -139,7 +139,8 @@ pub struct Baseline {
 }
 
 impl Baseline {
-    /// [`attainable`] for `measure`, computed once per baseline.
+    /// [`attainable`] for `measure` on `instance` (the one this baseline was
+    /// solved for), computed once per baseline.
     fn attainable(&self, instance: &Instance, measure: Measure) -> Attainable {
         let slot = match measure {
             Measure::Worst => 0,
