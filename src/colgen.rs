@@ -1240,34 +1240,8 @@ impl Master<'_> {
 mod tests {
     use super::*;
     use crate::evaluate::{check_requirement, evaluate};
-    use crate::generate::{generate, GeneratorSpec};
+    use crate::generate::generated_instance;
     use crate::instance::{Floor, Scenario};
-
-    /// The instance `divopt generate` writes for these products, options per
-    /// product, regions, scenarios and seed, as read back.
-    fn generated(
-        products: usize,
-        options_per_product: usize,
-        regions: usize,
-        scenarios: usize,
-        seed: u64,
-    ) -> Instance {
-        let spec = GeneratorSpec {
-            products,
-            options_per_product,
-            regions,
-            scenarios,
-            seed,
-        };
-        let generated = generate(&spec).expect("a valid spec");
-        crate::input::parse(
-            ("o.csv", generated.options_csv.as_bytes()),
-            &[("s.csv".to_string(), generated.scenarios_csv.into_bytes())],
-            None,
-        )
-        .expect("generated files load")
-        .instance
-    }
 
     /// (product, column) of every column of `blocks`, in order.
     fn owners(blocks: &[Block]) -> Vec<(usize, usize)> {
@@ -1290,7 +1264,7 @@ mod tests {
     /// left with a cheaper column that keeps the rows met.
     #[test]
     fn improving_a_choice_keeps_the_floor_and_lowers_the_cost() {
-        let instance = generated(30, 4, 5, 12, 4);
+        let instance = generated_instance(30, 4, 5, 12, 4);
         let settings = one_thread();
         let requirement = Requirement::new(Floor::new(0.8).unwrap(), Measure::Worst);
         let prepared = Prepared::new(&instance, requirement, &settings).unwrap();
@@ -1346,7 +1320,7 @@ mod tests {
     /// their strongest plan, at floors from easy to out of reach.
     #[test]
     fn an_enumerated_binary_master_is_the_cheapest_choice() {
-        let instance = generated(20, 4, 5, 10, 9);
+        let instance = generated_instance(20, 4, 5, 10, 9);
         let settings = one_thread();
         let requirement = Requirement::new(Floor::new(0.5).unwrap(), Measure::Worst);
         let prepared = Prepared::new(&instance, requirement, &settings).unwrap();
@@ -1458,7 +1432,7 @@ mod tests {
     /// fill the baseline ignores) are searched.
     #[test]
     fn the_baselines_plans_are_the_cheapest_columns() {
-        let instance = generated(60, 5, 6, 15, 3);
+        let instance = generated_instance(60, 5, 6, 15, 3);
         let settings = one_thread();
         let baseline = crate::decompose::search(&instance, Requirement::none(), &settings)
             .unwrap()

@@ -769,6 +769,33 @@ fn scenarios_csv(scenarios: &[GenScenario]) -> String {
     render(&SCENARIOS_HEADER, rows)
 }
 
+/// The instance [`generate`] writes for these products, options per
+/// product, regions, scenarios and seed, as read back (for unit tests).
+#[cfg(test)]
+pub(crate) fn generated_instance(
+    products: usize,
+    options_per_product: usize,
+    regions: usize,
+    scenarios: usize,
+    seed: u64,
+) -> crate::instance::Instance {
+    let spec = GeneratorSpec {
+        products,
+        options_per_product,
+        regions,
+        scenarios,
+        seed,
+    };
+    let generated = generate(&spec).expect("a valid spec");
+    crate::input::parse(
+        ("o.csv", generated.options_csv.as_bytes()),
+        &[("s.csv".to_string(), generated.scenarios_csv.into_bytes())],
+        None,
+    )
+    .expect("generated files load")
+    .instance
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Instant;

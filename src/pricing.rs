@@ -62,26 +62,66 @@ pub struct Touch {
 }
 
 /// The scenarios that touch each product (a loss on one of its options), in
-/// input order, gathered in one pass over the scenarios' losses.
+/// input order. Each scenario's losses are grouped by product, every list
+/// allocated once at its size, then appended to each product's list in
+/// scenario order (XL 63–75 ms → 35–50 ms a call). Grouping the scenarios in
+/// parallel saved 30–40 ms more at XL but raised the peak memory of a
+/// solve from 162 to 206 MiB (each worker thread's allocations).
 pub fn scenarios_touching(instance: &Instance) -> Vec<Vec<Touch>> {
-    let mut position = vec![0; instance.options.len()];
-    for product in &instance.products {
+    // Per option: its product and its position among the product's options.
+    let mut owner = vec![(0u32, 0u32); instance.options.len()];
+    for (p, product) in instance.products.iter().enumerate() {
         for (i, &o) in product.options.iter().enumerate() {
-            position[o.0] = i;
+            owner[o.0] = (p as u32, i as u32);
         }
     }
-    let mut touching: Vec<Vec<Touch>> = vec![Vec::new(); instance.products.len()];
+    // Each scenario's touches, in the order its losses first reach each
+    // product: a first pass counts each product's losses, so every list is
+    // allocated once at its size. `slot[p]`: p's place among the scenario's
+    // touches (cleared after it).
+    let mut slot = vec![usize::MAX; instance.products.len()];
+    let mut per_scenario: Vec<Vec<(usize, Touch)>> = Vec::with_capacity(instance.scenarios.len());
     for (k, scenario) in instance.scenarios.iter().enumerate() {
-        for &(o, loss) in &scenario.losses {
-            let touches = &mut touching[instance.option(o).product.0];
-            if touches.last().is_none_or(|t| t.scenario != ScenarioId(k)) {
-                touches.push(Touch {
-                    scenario: ScenarioId(k),
-                    losses: Vec::new(),
-                });
+        let mut counts: Vec<(usize, usize)> = Vec::new();
+        for &(o, _) in &scenario.losses {
+            let p = owner[o.0].0 as usize;
+            if slot[p] == usize::MAX {
+                slot[p] = counts.len();
+                counts.push((p, 0));
             }
-            let touch = touches.last_mut().expect("pushed above");
-            touch.losses.push((position[o.0], loss));
+            counts[slot[p]].1 += 1;
+        }
+        let mut touches: Vec<(usize, Touch)> = counts
+            .iter()
+            .map(|&(p, count)| {
+                let losses = Vec::with_capacity(count);
+                (
+                    p,
+                    Touch {
+                        scenario: ScenarioId(k),
+                        losses,
+                    },
+                )
+            })
+            .collect();
+        for &(o, loss) in &scenario.losses {
+            let (p, position) = owner[o.0];
+            let touch = &mut touches[slot[p as usize]].1;
+            touch.losses.push((position as usize, loss));
+        }
+        for &(p, _) in &counts {
+            slot[p] = usize::MAX;
+        }
+        per_scenario.push(touches);
+    }
+    let mut counts = vec![0usize; instance.products.len()];
+    for (p, _) in per_scenario.iter().flatten() {
+        counts[*p] += 1;
+    }
+    let mut touching: Vec<Vec<Touch>> = counts.into_iter().map(Vec::with_capacity).collect();
+    for touches in per_scenario {
+        for (p, touch) in touches {
+            touching[p].push(touch);
         }
     }
     touching
@@ -851,6 +891,41 @@ mod tests {
     /// cheap + standby (capacity 50), 110 + 5 = 115, fill 0.5, value −385;
     /// cheap + reserve 200 units at 0.1, 110 + 20 = 130, fill 1, value −870;
     /// cheap + standby + reserve 100, 115 + 10 = 125, fill 1, value −875.
+    /// Every scenario touching every product, with its losses on the
+    /// product's options, read off each product and scenario directly;
+    /// the gathering gives the same.
+    #[test]
+    fn touches_are_each_products_losses_in_scenario_order() {
+        let instance = crate::generate::generated_instance(40, 5, 6, 25, 11);
+        let direct: Vec<Vec<Touch>> = instance
+            .products
+            .iter()
+            .map(|product| {
+                instance
+                    .scenarios
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, scenario)| {
+                        let losses: Vec<(usize, f64)> = scenario
+                            .losses
+                            .iter()
+                            .filter_map(|&(o, loss)| {
+                                let i = product.options.iter().position(|&q| q == o)?;
+                                Some((i, loss))
+                            })
+                            .collect();
+                        (!losses.is_empty()).then_some(Touch {
+                            scenario: ScenarioId(k),
+                            losses,
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        assert!(direct.iter().map(Vec::len).sum::<usize>() > 100);
+        assert_eq!(scenarios_touching(&instance), direct);
+    }
+
     #[test]
     fn prices_a_standby_and_a_reserve_by_hand() {
         let instance = product(
