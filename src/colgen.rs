@@ -376,11 +376,8 @@ pub fn solve_prepared(
             }
         })
         .collect();
-    let Some(cheapest_rows) = prepared
-        .cheapest_rows
-        .as_ref()
-        .filter(|_| blocks.iter().all(|block| !block.columns.is_empty()))
-    else {
+    // With every product's cheapest plan, every block has it as column 0.
+    let Some(cheapest_rows) = &prepared.cheapest_rows else {
         // A product with no plan at all (the search is exact, so no
         // cheapest plan means none): its rules or own floor cannot be met.
         return Ok(Outcome::without_plan(

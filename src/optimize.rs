@@ -313,8 +313,7 @@ pub fn optimize_against(
         (None, Some(plan))
             if baseline.method == Method::SearchPerProduct
                 && baseline.status == Status::Optimal
-                && crate::colgen::applies(instance, requirement)
-                && !crate::decompose::separable(instance, requirement) =>
+                && crate::colgen::applies(instance, requirement) =>
         {
             Some(Prepared::with_cheapest(
                 instance,
