@@ -5,14 +5,19 @@
 //! good_lp here): every plan divopt reports is judged by this second, simple
 //! implementation of the model's definitions (models/core.md, "Fill").
 
-use ndarray::Array2;
+use ndarray::{Array2, ShapeBuilder};
+use rayon::prelude::*;
 
 use crate::formulation::Requirement;
-use crate::instance::{Instance, Measure, OptionId, ProductId, ScenarioId};
+use crate::instance::{Instance, Measure, OptionId, ProductId, Scenario, ScenarioId};
 use crate::plan::Plan;
 
 /// Relative tolerance for every check: a plan may miss a row by at most this much.
 pub const TOLERANCE: f64 = 1e-6;
+
+/// Products × scenarios from which the scenarios' fills are computed in
+/// parallel (below it, starting the threads costs more than it saves).
+const PARALLEL_FILLS: usize = 100_000;
 
 /// Cost per period, by part.
 #[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
@@ -40,8 +45,9 @@ pub struct Evaluation {
     /// fill[p, k]: the product's own fill, min(1, (T_k Σ_o (1 − a_{k,o}) Cap_o + r_p) / (d_p T_k))
     /// (1 − b_{k,p} if assembled in-house), capped by the fill of each of its inputs.
     pub fill: Array2<f64>,
-    /// The own fill alone, before the inputs cap it.
-    pub own_fill: Array2<f64>,
+    /// The own fill alone, before the inputs cap it, where that differs from
+    /// `fill` (with a bill of materials); see [`Evaluation::own_fill`].
+    own_fill: Option<Array2<f64>>,
     /// Σ_p w_p fill[p, k] / Σ_p w_p (1 when no product carries weight).
     pub scenario_fill: Vec<f64>,
     /// Σ_k π_k scenario_fill\[k\].
@@ -49,6 +55,12 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
+    /// Product `p`'s own fill in scenario `k`: what its suppliers and reserve
+    /// (or its assembly) allow, before its inputs cap it.
+    pub fn own_fill(&self, p: ProductId, k: ScenarioId) -> f64 {
+        self.own_fill.as_ref().unwrap_or(&self.fill)[[p.0, k.0]]
+    }
+
     /// The scenario with the lowest weighted fill (first one on ties).
     pub fn worst_scenario(&self) -> Option<ScenarioId> {
         argmin(self.scenario_fill.iter().copied()).map(ScenarioId)
@@ -77,7 +89,7 @@ impl Evaluation {
     pub fn weakest_input(&self, instance: &Instance, p: ProductId, k: ScenarioId) -> ProductId {
         let mut best = p;
         for q in instance.inputs_of(p) {
-            if self.own_fill[[q.0, k.0]] < self.own_fill[[best.0, k.0]] {
+            if self.own_fill(q, k) < self.own_fill(best, k) {
                 best = q;
             }
         }
@@ -143,24 +155,25 @@ pub fn evaluate(instance: &Instance, plan: &Plan) -> Evaluation {
     // is Σ_o (1 − a_{k,o}) Cap_o over the product's options, in their order;
     // a_{k,o} is 0 for options k does not name, so a product k leaves alone
     // keeps its whole capacity. `survival` holds 1 − a_{k,o} for the current
-    // scenario only (no scenario × option matrix).
+    // scenario only (no scenario × option matrix). Each scenario's fills are
+    // one column, computed on its own (large instances in parallel) and
+    // stored one after another: `fill` is column-major.
     let whole: Vec<f64> = instance
         .products
         .iter()
         .map(|product| product.options.iter().map(|o| capacity[o.0]).sum())
         .collect();
-    let mut fill = Array2::<f64>::zeros((instance.products.len(), instance.scenarios.len()));
-    let mut survival = vec![1.0; instance.options.len()];
-    let mut touched = vec![false; instance.products.len()];
-    for (k, scenario) in instance.scenarios.iter().enumerate() {
+    let (products, scenarios) = (instance.products.len(), instance.scenarios.len());
+    let own_fills = |(survival, touched): &mut (Vec<f64>, Vec<bool>),
+                     (column, scenario): (&mut [f64], &Scenario)| {
         for &(o, loss) in &scenario.losses {
             survival[o.0] = 1.0 - loss;
             touched[instance.option(o).product.0] = true;
         }
         let duration = scenario.duration_periods;
-        for (p, product) in instance.products.iter().enumerate() {
+        for (p, (product, fill)) in instance.products.iter().zip(column).enumerate() {
             if product.options.is_empty() {
-                fill[[p, k]] = 1.0 - scenario.assembly_loss(ProductId(p));
+                *fill = 1.0 - scenario.assembly_loss(ProductId(p));
                 continue;
             }
             let surviving: f64 = if touched[p] {
@@ -173,17 +186,32 @@ pub fn evaluate(instance: &Instance, plan: &Plan) -> Evaluation {
                 whole[p]
             };
             let served = duration * surviving + plan.reserve_units[p];
-            fill[[p, k]] = (served / (product.demand_per_period * duration)).min(1.0);
+            *fill = (served / (product.demand_per_period * duration)).min(1.0);
         }
         for &(o, _) in &scenario.losses {
             survival[o.0] = 1.0;
             touched[instance.option(o).product.0] = false;
         }
+    };
+    let scratch = || (vec![1.0; instance.options.len()], vec![false; products]);
+    let mut columns = vec![0.0; products * scenarios];
+    if products * scenarios < PARALLEL_FILLS {
+        let mut buffers = scratch();
+        for column in columns.chunks_mut(products.max(1)).zip(&instance.scenarios) {
+            own_fills(&mut buffers, column);
+        }
+    } else {
+        columns
+            .par_chunks_mut(products.max(1))
+            .zip(&instance.scenarios)
+            .for_each_init(scratch, own_fills);
     }
+    let mut fill = Array2::from_shape_vec((products, scenarios).f(), columns)
+        .expect("one fill per product and scenario");
 
     // Propagation: a product is filled no better than its weakest input.
     // Relax along the BOM until nothing changes (at most one pass per tier).
-    let own_fill = fill.clone();
+    let own_fill = (!instance.bom.is_empty()).then(|| fill.clone());
     for _ in 0..=instance.products.len() {
         let mut changed = false;
         for edge in &instance.bom {

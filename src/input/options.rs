@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::error::{show, InputError};
-use super::table::{keep, keep_all, Cells, Row, Table, MAX_NUMBER};
+use super::table::{keep, keep_all, Cells, Column, Row, Table, MAX_NUMBER};
 use crate::instance::{
     Floor, ModuleSpec, OptionId, Product, ProductId, ProductPolicy, SourcingOption,
 };
@@ -33,6 +33,51 @@ pub const OPTIONAL: &[&str] = &[
 ];
 const MODULE_COLUMNS: [&str; 3] = ["module_size", "module_cost", "max_modules"];
 
+/// The options table's columns, looked up once for all its rows.
+struct OptionColumns {
+    product: Column,
+    supplier: Column,
+    region: Column,
+    demand: Column,
+    unit_cost: Column,
+    capacity: Column,
+    fixed_cost: Column,
+    weight: Column,
+    holding_cost: Column,
+    max_reserve: Column,
+    floor: Column,
+    local: Column,
+    module_size: Column,
+    module_cost: Column,
+    max_modules: Column,
+    min_local_share: Column,
+    max_region_share: Column,
+}
+
+impl OptionColumns {
+    fn of(table: &Table) -> OptionColumns {
+        OptionColumns {
+            product: table.resolve("product"),
+            supplier: table.resolve("supplier"),
+            region: table.resolve("region"),
+            demand: table.resolve("demand"),
+            unit_cost: table.resolve("unit_cost"),
+            capacity: table.resolve("capacity"),
+            fixed_cost: table.resolve("fixed_cost"),
+            weight: table.resolve("weight"),
+            holding_cost: table.resolve("holding_cost"),
+            max_reserve: table.resolve("max_reserve"),
+            floor: table.resolve("floor"),
+            local: table.resolve("local"),
+            module_size: table.resolve("module_size"),
+            module_cost: table.resolve("module_cost"),
+            max_modules: table.resolve("max_modules"),
+            min_local_share: table.resolve("min_local_share"),
+            max_region_share: table.resolve("max_region_share"),
+        }
+    }
+}
+
 /// Products and options read from one options table, plus notes for stderr.
 #[derive(Debug, Clone)]
 pub struct OptionsInput {
@@ -59,17 +104,20 @@ struct ProductFields {
 }
 
 impl ProductFields {
-    fn read(cells: &Cells) -> Result<ProductFields, Vec<InputError>> {
+    fn read(cells: &Cells, columns: &OptionColumns) -> Result<ProductFields, Vec<InputError>> {
         let mut errors = Vec::new();
         // Demand may be 0 here: with a BOM a product can be only an input.
         // Every product must end up with a positive requirement (input::parse checks).
-        let demand = keep(cells.required("demand", 0.0, false), &mut errors);
-        let weight = keep(cells.optional("weight", 0.0, false), &mut errors);
-        let holding_cost = keep(cells.optional("holding_cost", 0.0, false), &mut errors);
-        let max_reserve = keep(cells.optional("max_reserve", 0.0, false), &mut errors);
-        let floor = keep(cells.share("floor"), &mut errors);
-        let min_local_share = keep(cells.share("min_local_share"), &mut errors);
-        let max_region_share = keep(cells.share("max_region_share"), &mut errors);
+        let demand = keep(cells.required(columns.demand, 0.0, false), &mut errors);
+        let weight = keep(cells.optional(columns.weight, 0.0, false), &mut errors);
+        let holding_cost = keep(
+            cells.optional(columns.holding_cost, 0.0, false),
+            &mut errors,
+        );
+        let max_reserve = keep(cells.optional(columns.max_reserve, 0.0, false), &mut errors);
+        let floor = keep(cells.share(columns.floor), &mut errors);
+        let min_local_share = keep(cells.share(columns.min_local_share), &mut errors);
+        let max_region_share = keep(cells.share(columns.max_region_share), &mut errors);
         match (
             demand,
             weight,
@@ -130,11 +178,14 @@ impl ProductFields {
     }
 }
 
-fn read_module(cells: &Cells) -> Result<Option<ModuleSpec>, Vec<InputError>> {
+fn read_module(
+    cells: &Cells,
+    columns: &OptionColumns,
+) -> Result<Option<ModuleSpec>, Vec<InputError>> {
     let mut errors = Vec::new();
-    let size = keep(cells.optional("module_size", 0.0, true), &mut errors);
-    let cost = keep(cells.optional("module_cost", 0.0, false), &mut errors);
-    let max = keep(cells.count("max_modules"), &mut errors);
+    let size = keep(cells.optional(columns.module_size, 0.0, true), &mut errors);
+    let cost = keep(cells.optional(columns.module_cost, 0.0, false), &mut errors);
+    let max = keep(cells.count(columns.max_modules), &mut errors);
     let (Some(size), Some(cost), Some(max)) = (size, cost, max) else {
         return Err(errors);
     };
@@ -238,18 +289,31 @@ struct RowValues<'a> {
 }
 
 /// Reads one row's cells: its values, or every problem with them.
-fn read_row<'a>(table: &'a Table, row: &'a Row) -> Result<RowValues<'a>, Vec<InputError>> {
+fn read_row<'a>(
+    table: &'a Table,
+    columns: &OptionColumns,
+    row: &'a Row,
+) -> Result<RowValues<'a>, Vec<InputError>> {
     let cells = &Cells::new(table, row);
     let mut row_errors = Vec::new();
-    let product = keep(cells.id_text("product"), &mut row_errors);
-    let supplier = keep(cells.id("supplier"), &mut row_errors);
-    let region = keep(cells.id("region"), &mut row_errors);
-    let fields = keep_all(ProductFields::read(cells), &mut row_errors);
-    let module = keep_all(read_module(cells), &mut row_errors);
-    let unit_cost = keep(cells.required("unit_cost", 0.0, false), &mut row_errors);
-    let capacity = keep(cells.required("capacity", 0.0, false), &mut row_errors);
-    let fixed_cost = keep(cells.optional("fixed_cost", 0.0, false), &mut row_errors);
-    let local = keep(cells.flag("local"), &mut row_errors);
+    let product = keep(cells.id_text(columns.product), &mut row_errors);
+    let supplier = keep(cells.id(columns.supplier), &mut row_errors);
+    let region = keep(cells.id(columns.region), &mut row_errors);
+    let fields = keep_all(ProductFields::read(cells, columns), &mut row_errors);
+    let module = keep_all(read_module(cells, columns), &mut row_errors);
+    let unit_cost = keep(
+        cells.required(columns.unit_cost, 0.0, false),
+        &mut row_errors,
+    );
+    let capacity = keep(
+        cells.required(columns.capacity, 0.0, false),
+        &mut row_errors,
+    );
+    let fixed_cost = keep(
+        cells.optional(columns.fixed_cost, 0.0, false),
+        &mut row_errors,
+    );
+    let local = keep(cells.flag(columns.local), &mut row_errors);
     let (
         Some(product),
         Some(supplier),
@@ -306,21 +370,28 @@ pub fn read_options(table: &Table) -> Result<OptionsInput, Vec<InputError>> {
         return Err(errors);
     }
 
+    let rows = table.rows.len();
     let mut products: Vec<Product> = Vec::new();
     let mut first_rows: Vec<(u64, ProductFields)> = Vec::new();
     let mut product_index: HashMap<&str, ProductId> = HashMap::default();
-    let mut supplier_rows: HashMap<(ProductId, &str), u64> = HashMap::default();
-    let mut options = Vec::new();
+    let mut supplier_rows: HashMap<(ProductId, &str), u64> =
+        HashMap::with_capacity_and_hasher(rows, Default::default());
+    let mut options = Vec::with_capacity(rows);
+    let columns = &OptionColumns::of(table);
 
     // Each row's cells are read on their own, large tables in parallel; the
     // rows are then joined into products in order.
     let values: Vec<Result<RowValues<'_>, Vec<InputError>>> = if table.rows.len() < PARALLEL_ROWS {
-        table.rows.iter().map(|row| read_row(table, row)).collect()
+        table
+            .rows
+            .iter()
+            .map(|row| read_row(table, columns, row))
+            .collect()
     } else {
         table
             .rows
             .par_iter()
-            .map(|row| read_row(table, row))
+            .map(|row| read_row(table, columns, row))
             .collect()
     };
     for (row, values) in table.rows.iter().zip(values) {
@@ -373,7 +444,7 @@ pub fn read_options(table: &Table) -> Result<OptionsInput, Vec<InputError>> {
         };
         // Keyed by the cell's text in the table (the id as read, trimmed).
         if let Some(first_row) =
-            supplier_rows.insert((product_id, cells.text("supplier")), row.line)
+            supplier_rows.insert((product_id, cells.text(columns.supplier)), row.line)
         {
             errors.push(cells.error(
                 "supplier",

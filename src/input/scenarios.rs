@@ -34,6 +34,19 @@ impl Rule {
             .any(|p| p.options.is_empty() && p.name == self.product)
     }
 
+    /// Whether every option [`OptionIndex::candidates`] gives for the rule
+    /// matches it: the filters other than the one that chose the candidates
+    /// are open.
+    fn matches_every_candidate(&self) -> bool {
+        if !self.product.is_empty() {
+            self.supplier.is_empty() && self.any_region
+        } else if !self.supplier.is_empty() {
+            self.any_region
+        } else {
+            true
+        }
+    }
+
     fn matches(&self, option: &SourcingOption, products: &[Product]) -> bool {
         (self.any_region || self.region == option.region)
             && (self.supplier.is_empty() || self.supplier == option.supplier)
@@ -167,10 +180,14 @@ pub fn read_scenarios(
             product: cells.text("product").to_string(),
             loss: loss.unwrap_or(1.0),
         };
-        let matches_an_option = index
-            .candidates(&rule)
-            .iter()
-            .any(|&o| rule.matches(&options[o], products));
+        let candidates = index.candidates(&rule);
+        let matches_an_option = if rule.matches_every_candidate() {
+            !candidates.is_empty()
+        } else {
+            candidates
+                .iter()
+                .any(|&o| rule.matches(&options[o], products))
+        };
         if !matches_an_option && !rule.names_assembly(products) {
             warnings.push(format!(
                 "{}: row {}: matches no option (region {}, supplier {}, product {}); check the spelling",
@@ -248,43 +265,60 @@ pub fn read_scenarios(
         })
         .collect();
     let first_rows = drafts.iter().map(|(_, draft)| draft.first_line).collect();
+    let assemblies: Vec<usize> = (0..products.len())
+        .filter(|&i| products[i].options.is_empty())
+        .collect();
     // Each scenario expands on its own: `loss_of` holds each option's loss in
-    // the scenario being built and `hit` the options with one (both cleared
-    // after each scenario). Large inputs expand in parallel.
+    // the scenario being built (cleared after each scenario) and `hit` the
+    // options it hits, listed while they are few. A scenario that hits at
+    // least an eighth of the options (a `*` row) is read off `loss_of` in
+    // option order instead of sorting its hits. Large inputs expand in
+    // parallel.
+    let dense_at = options.len().div_ceil(8).max(1);
     let expand = |(loss_of, hit): &mut (Vec<f64>, Vec<usize>), (name, draft): (String, Draft)| {
         // Each option loses the largest loss of the rows that match it.
+        let mut hits = 0;
         for rule in &draft.rules {
+            let every = rule.matches_every_candidate();
             for &o in index.candidates(rule) {
-                if rule.loss > loss_of[o] && rule.matches(&options[o], products) {
-                    if loss_of[o] == 0.0 {
-                        hit.push(o);
+                let loss = &mut loss_of[o];
+                if rule.loss > *loss && (every || rule.matches(&options[o], products)) {
+                    if *loss == 0.0 {
+                        if hits < dense_at {
+                            hit.push(o);
+                        }
+                        hits += 1;
                     }
-                    loss_of[o] = rule.loss;
+                    *loss = rule.loss;
                 }
             }
         }
-        // In option order: a scenario that hits a large share of the options
-        // (a `*` row) is read off in one pass instead of sorting its hits.
-        if hit.len() * 8 >= loss_of.len() {
+        let losses: Vec<(OptionId, f64)> = if hits >= dense_at {
             hit.clear();
-            hit.extend((0..loss_of.len()).filter(|&o| loss_of[o] > 0.0));
+            let mut losses = Vec::with_capacity(hits);
+            for (o, loss) in loss_of.iter_mut().enumerate() {
+                if *loss > 0.0 {
+                    losses.push((OptionId(o), *loss));
+                    *loss = 0.0;
+                }
+            }
+            losses
         } else {
             hit.sort_unstable();
-        }
-        let losses: Vec<(OptionId, f64)> = hit.iter().map(|&o| (OptionId(o), loss_of[o])).collect();
-        for o in hit.drain(..) {
-            loss_of[o] = 0.0;
-        }
+            let losses = hit.iter().map(|&o| (OptionId(o), loss_of[o])).collect();
+            for o in hit.drain(..) {
+                loss_of[o] = 0.0;
+            }
+            losses
+        };
         // Products assembled in-house (no options) lose what rules naming them say.
-        let assembly_losses: Vec<(ProductId, f64)> = products
+        let assembly_losses: Vec<(ProductId, f64)> = assemblies
             .iter()
-            .enumerate()
-            .filter(|(_, p)| p.options.is_empty())
-            .filter_map(|(i, p)| {
+            .filter_map(|&i| {
                 let loss = draft
                     .rules
                     .iter()
-                    .filter(|rule| rule.product == p.name)
+                    .filter(|rule| rule.product == products[i].name)
                     .map(|rule| rule.loss)
                     .fold(0.0, f64::max);
                 (loss > 0.0).then_some((ProductId(i), loss))

@@ -31,23 +31,43 @@ pub const MIN_NUMBER: f64 = 1e-9;
 /// Columns named in a message at most.
 const MAX_NAMED_COLUMNS: usize = 20;
 
-/// One data row: its spreadsheet row number and its cells (trimmed), at
-/// most one per header column (missing trailing cells are blank).
+/// One data row: its spreadsheet row number and where its cells (trimmed,
+/// at most one per header column; missing trailing cells are blank) lie in
+/// the table's cell buffer. Read them through [`Table::cell`] or [`Cells`].
 #[derive(Debug, Clone)]
 pub struct Row {
     /// Row as a spreadsheet shows it: the header is row 1.
     pub line: u64,
-    /// The cells one after another (one allocation per row, not per cell).
-    text: String,
-    /// Where each cell ends in `text`.
-    ends: Vec<usize>,
+    /// The row's first cell in the table's [`CellBuffer`].
+    first: usize,
+    /// The number of cells.
+    len: usize,
 }
 
 impl Row {
-    /// A row with no cells yet, room for `cells` cells of `bytes` bytes in all.
-    fn new(line: u64, cells: usize, bytes: usize) -> Row {
-        Row {
-            line,
+    /// The number of cells.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the row has no cells.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// Every cell of a table one after another in one string (one allocation
+/// for the whole file, not one per row or per cell).
+#[derive(Debug, Clone, Default)]
+struct CellBuffer {
+    text: String,
+    /// Where each cell ends in `text`; a cell starts where the one before ends.
+    ends: Vec<usize>,
+}
+
+impl CellBuffer {
+    fn with_capacity(cells: usize, bytes: usize) -> CellBuffer {
+        CellBuffer {
             text: String::with_capacity(bytes),
             ends: Vec::with_capacity(cells),
         }
@@ -56,6 +76,10 @@ impl Row {
     fn push(&mut self, cell: &str) {
         self.text.push_str(cell);
         self.ends.push(self.text.len());
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
     }
 
     /// Keeps the first `len` cells.
@@ -67,26 +91,15 @@ impl Row {
         }
     }
 
-    /// The number of cells.
-    pub fn len(&self) -> usize {
-        self.ends.len()
+    /// Cell `k` of the whole buffer.
+    fn cell(&self, k: usize) -> &str {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] };
+        &self.text[start..self.ends[k]]
     }
 
-    /// Whether the row has no cells.
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
-    /// Cell `i`, trimmed.
-    pub fn cell(&self, i: usize) -> Option<&str> {
-        let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        Some(&self.text[start..end])
-    }
-
-    /// Every cell, in order.
-    pub fn cells(&self) -> impl Iterator<Item = &str> {
-        (0..self.len()).map(|i| self.cell(i).expect("within the row"))
+    /// The cells `first..first + len` (a row).
+    fn row(&self, first: usize, len: usize) -> impl Iterator<Item = &str> {
+        (first..first + len).map(|k| self.cell(k))
     }
 }
 
@@ -108,6 +121,8 @@ pub struct Table {
     pub delimiter: u8,
     /// Column of each header name (its first occurrence).
     index: FxHashMap<String, usize>,
+    /// The rows' cells.
+    cells: CellBuffer,
 }
 
 impl Table {
@@ -151,8 +166,9 @@ impl Table {
         // The csv crate skips blank lines and counts line breaks inside quoted
         // fields; count rows as a spreadsheet shows them instead.
         let mut counter = RowCounter::new(bytes, delimiter);
-        // One record buffer for every row.
+        // One record buffer for every row, one cell buffer for the table.
         let mut record = csv::ByteRecord::new();
+        let mut cells = CellBuffer::with_capacity(0, bytes.len());
         loop {
             match reader.read_byte_record(&mut record) {
                 Ok(true) => {}
@@ -169,24 +185,42 @@ impl Table {
                 }
             }
             let line = record.position().map_or(0, |p| counter.row_at(p.byte()));
-            let mut row = Row::new(line, record.len(), record.as_slice().len());
+            let first = cells.len();
+            let text_before = cells.text.len();
             let mut bad_text = false;
-            for (i, raw) in record.iter().enumerate() {
-                match std::str::from_utf8(raw) {
-                    Ok(text) => row.push(text.trim()),
-                    Err(_) => {
-                        bad_text = true;
-                        let column = headers.as_ref().and_then(|h| h.get(i)).cloned();
-                        problems.push(InputError::at(file, line, column, not_utf8(raw)));
-                        row.push("");
+            // Fields split at ASCII bytes: when the whole record is UTF-8, so
+            // is every field, and one check serves them all.
+            if let Ok(text) = std::str::from_utf8(record.as_slice()) {
+                for i in 0..record.len() {
+                    let range = record.range(i).expect("a field of the record");
+                    cells.push(text[range].trim());
+                }
+            } else {
+                for (i, raw) in record.iter().enumerate() {
+                    match std::str::from_utf8(raw) {
+                        Ok(text) => cells.push(text.trim()),
+                        Err(_) => {
+                            bad_text = true;
+                            let column = headers.as_ref().and_then(|h| h.get(i)).cloned();
+                            problems.push(InputError::at(file, line, column, not_utf8(raw)));
+                            cells.push("");
+                        }
                     }
                 }
             }
-            if row.text.is_empty() {
-                continue; // blank line, or a row of empty cells (also above the header)
+            let row = Row {
+                line,
+                first,
+                len: record.len(),
+            };
+            if cells.text.len() == text_before {
+                // A blank line, or a row of empty cells (also above the header).
+                cells.truncate(first);
+                continue;
             }
             let Some(names) = &headers else {
-                let names: Vec<String> = row.cells().map(header_name).collect();
+                let names: Vec<String> = cells.row(first, row.len).map(header_name).collect();
+                cells.truncate(first);
                 let mut seen = HashSet::new();
                 for name in &names {
                     if !name.is_empty() && !seen.insert(name.as_str()) {
@@ -203,47 +237,56 @@ impl Table {
                 headers = Some(names);
                 continue;
             };
-            if bad_text {
-                continue;
-            }
-            let surplus =
-                (names.len()..row.len()).any(|i| row.cell(i).is_some_and(|c| !c.is_empty()));
-            if surplus {
-                let values = (0..row.len())
-                    .rposition(|i| row.cell(i).is_some_and(|c| !c.is_empty()))
-                    .map_or(0, |i| i + 1);
-                problems.push(InputError::at(
-                    file,
-                    line,
-                    None,
-                    format!(
-                        "the row has {values} values but the header has {} columns; remove \
-                         the extra values or add their column names (a value with a comma \
-                         inside, such as 1,5, must be written 1.5 or put in quotes)",
-                        names.len()
-                    ),
-                ));
-                continue;
-            }
-            if names.len() > 1 && row.len() == 1 {
-                if let Some(other) = other_separator(row.cell(0).unwrap_or(""), delimiter) {
+            let keep_row = !bad_text && {
+                let cell = |i: usize| cells.cell(first + i);
+                let surplus = (names.len()..row.len).any(|i| !cell(i).is_empty());
+                if surplus {
+                    let values = (0..row.len)
+                        .rposition(|i| !cell(i).is_empty())
+                        .map_or(0, |i| i + 1);
                     problems.push(InputError::at(
                         file,
                         line,
                         None,
                         format!(
-                            "the row is separated by {} but the header by {}; use one \
-                             separator throughout the file",
-                            separator_name(other),
-                            separator_name(delimiter)
+                            "the row has {values} values but the header has {} columns; remove \
+                             the extra values or add their column names (a value with a comma \
+                             inside, such as 1,5, must be written 1.5 or put in quotes)",
+                            names.len()
                         ),
                     ));
-                    continue;
+                    false
+                } else if names.len() > 1 && row.len == 1 {
+                    match other_separator(cell(0), delimiter) {
+                        Some(other) => {
+                            problems.push(InputError::at(
+                                file,
+                                line,
+                                None,
+                                format!(
+                                    "the row is separated by {} but the header by {}; use one \
+                                     separator throughout the file",
+                                    separator_name(other),
+                                    separator_name(delimiter)
+                                ),
+                            ));
+                            false
+                        }
+                        None => true,
+                    }
+                } else {
+                    true
                 }
+            };
+            if !keep_row {
+                cells.truncate(first);
+                continue;
             }
-            widths.push(row.len());
-            row.truncate(names.len());
-            rows.push(row);
+            widths.push(row.len);
+            // Cells beyond the header are empty here: not kept.
+            let kept = row.len.min(names.len());
+            cells.truncate(first + kept);
+            rows.push(Row { len: kept, ..row });
         }
         if let Some(names) = &headers {
             rows = drop_split_rows(file, rows, &widths, names.len(), &mut problems);
@@ -274,12 +317,31 @@ impl Table {
             problems,
             delimiter,
             index,
+            cells,
         })
+    }
+
+    /// Cell `i` of `row`, trimmed (`None` beyond the row's cells).
+    pub fn cell(&self, row: &Row, i: usize) -> Option<&str> {
+        (i < row.len).then(|| self.cells.cell(row.first + i))
+    }
+
+    /// Every cell of `row`, in order.
+    pub fn cells(&self, row: &Row) -> impl Iterator<Item = &str> {
+        self.cells.row(row.first, row.len)
     }
 
     /// Index of the column called `name` (lower case, `_` between words).
     pub fn column(&self, name: &str) -> Option<usize> {
         self.index.get(name).copied()
+    }
+
+    /// The column called `name`, looked up once for reading many rows.
+    pub fn resolve(&self, name: &'static str) -> Column {
+        Column {
+            name,
+            index: self.column(name),
+        }
     }
 
     /// Columns that are neither required nor optional.
@@ -697,7 +759,43 @@ impl<'a> RowCounter<'a> {
     }
 }
 
-/// Reads the cells of one row by column name.
+/// A column named in a reader: by its name (looked up in every row), or
+/// resolved once with [`Table::resolve`] for readers of many rows.
+pub trait ColumnRef: Copy {
+    /// The column's name, as messages show it.
+    fn name(&self) -> &str;
+    /// The column's index in `table`, if the table has it.
+    fn index(&self, table: &Table) -> Option<usize>;
+}
+
+impl ColumnRef for &str {
+    fn name(&self) -> &str {
+        self
+    }
+
+    fn index(&self, table: &Table) -> Option<usize> {
+        table.column(self)
+    }
+}
+
+/// A column looked up once in one table (see [`Table::resolve`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    name: &'static str,
+    index: Option<usize>,
+}
+
+impl ColumnRef for Column {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn index(&self, _table: &Table) -> Option<usize> {
+        self.index
+    }
+}
+
+/// Reads the cells of one row by column (a name, or a [`Column`]).
 pub struct Cells<'a> {
     table: &'a Table,
     row: &'a Row,
@@ -713,29 +811,29 @@ impl<'a> Cells<'a> {
     }
 
     /// The trimmed text of `column`; empty when the column is absent.
-    pub fn text(&self, column: &str) -> &'a str {
-        self.table
-            .column(column)
-            .and_then(|i| self.row.cell(i))
+    pub fn text(&self, column: impl ColumnRef) -> &'a str {
+        column
+            .index(self.table)
+            .and_then(|i| self.table.cell(self.row, i))
             .unwrap_or("")
     }
 
-    pub fn error(&self, column: &str, message: impl Into<String>) -> InputError {
+    pub fn error(&self, column: impl ColumnRef, message: impl Into<String>) -> InputError {
         InputError::at(
             &self.table.file,
             self.row.line,
-            Some(column.to_string()),
+            Some(column.name().to_string()),
             message,
         )
     }
 
     /// A non-empty identifier.
-    pub fn id(&self, column: &str) -> Result<String, InputError> {
+    pub fn id(&self, column: impl ColumnRef) -> Result<String, InputError> {
         self.id_text(column).map(str::to_string)
     }
 
     /// [`Cells::id`] as the table's own text.
-    pub fn id_text(&self, column: &str) -> Result<&'a str, InputError> {
+    pub fn id_text(&self, column: impl ColumnRef) -> Result<&'a str, InputError> {
         let text = self.text(column);
         if text.is_empty() {
             Err(self.error(column, "is empty; every row needs a value here"))
@@ -746,7 +844,7 @@ impl<'a> Cells<'a> {
 
     /// A finite number, or `None` when the cell is blank. No range check:
     /// see [`Cells::optional`].
-    pub fn number(&self, column: &str) -> Result<Option<f64>, InputError> {
+    pub fn number(&self, column: impl ColumnRef) -> Result<Option<f64>, InputError> {
         let text = self.text(column);
         if text.is_empty() {
             return Ok(None);
@@ -757,7 +855,12 @@ impl<'a> Cells<'a> {
     }
 
     /// A required number with a lower bound (`strict`: must exceed it).
-    pub fn required(&self, column: &str, min: f64, strict: bool) -> Result<f64, InputError> {
+    pub fn required(
+        &self,
+        column: impl ColumnRef,
+        min: f64,
+        strict: bool,
+    ) -> Result<f64, InputError> {
         match self.optional(column, min, strict)? {
             Some(value) => Ok(value),
             None => Err(self.error(column, "is empty; a number is required")),
@@ -768,7 +871,7 @@ impl<'a> Cells<'a> {
     /// below [`MAX_NUMBER`] and, unless 0, at least [`MIN_NUMBER`] in size.
     pub fn optional(
         &self,
-        column: &str,
+        column: impl ColumnRef,
         min: f64,
         strict: bool,
     ) -> Result<Option<f64>, InputError> {
@@ -791,7 +894,7 @@ impl<'a> Cells<'a> {
     }
 
     /// An optional share in [0, 1].
-    pub fn share(&self, column: &str) -> Result<Option<f64>, InputError> {
+    pub fn share(&self, column: impl ColumnRef) -> Result<Option<f64>, InputError> {
         let text = self.text(column);
         if let Some(percent) = text.strip_suffix('%') {
             let hint = match parse_number(percent.trim()) {
@@ -822,7 +925,7 @@ impl<'a> Cells<'a> {
     }
 
     /// An optional whole number >= 0.
-    pub fn count(&self, column: &str) -> Result<Option<u32>, InputError> {
+    pub fn count(&self, column: impl ColumnRef) -> Result<Option<u32>, InputError> {
         let Some(value) = self.optional(column, 0.0, false)? else {
             return Ok(None);
         };
@@ -836,17 +939,21 @@ impl<'a> Cells<'a> {
     }
 
     /// true/false, yes/no, 1/0 (any case); blank is `false`.
-    pub fn flag(&self, column: &str) -> Result<bool, InputError> {
-        match self.text(column).to_lowercase().as_str() {
-            "" | "false" | "no" | "0" | "n" | "f" => Ok(false),
-            "true" | "yes" | "1" | "y" | "t" => Ok(true),
-            _ => Err(self.error(
+    pub fn flag(&self, column: impl ColumnRef) -> Result<bool, InputError> {
+        let text = self.text(column);
+        let is = |words: &[&str]| words.iter().any(|w| text.eq_ignore_ascii_case(w));
+        if is(&["", "false", "no", "0", "n", "f"]) {
+            Ok(false)
+        } else if is(&["true", "yes", "1", "y", "t"]) {
+            Ok(true)
+        } else {
+            Err(self.error(
                 column,
                 format!(
                     "{} is not true or false (also accepted: yes/no, 1/0)",
-                    show(self.text(column))
+                    show(text)
                 ),
-            )),
+            ))
         }
     }
 }
@@ -1197,7 +1304,10 @@ mod tests {
         assert_eq!(table.rows.len(), 2);
         assert_eq!(table.rows[0].line, 2);
         assert_eq!(table.rows[1].line, 5);
-        assert_eq!(table.rows[1].cells().collect::<Vec<_>>(), vec!["b", "2"]);
+        assert_eq!(
+            table.cells(&table.rows[1]).collect::<Vec<_>>(),
+            vec!["b", "2"]
+        );
     }
 
     #[test]
@@ -1205,7 +1315,10 @@ mod tests {
         let table = Table::parse("t.tsv", b"a\tb c\n1\t2\n").unwrap();
         assert_eq!(table.delimiter, b'\t');
         assert_eq!(table.headers, vec!["a", "b_c"]);
-        assert_eq!(table.rows[0].cells().collect::<Vec<_>>(), vec!["1", "2"]);
+        assert_eq!(
+            table.cells(&table.rows[0]).collect::<Vec<_>>(),
+            vec!["1", "2"]
+        );
         // More semicolons than commas in the header: semicolons.
         let table = Table::parse("t.csv", b"a;b;c,d\n1;2;3\n").unwrap();
         assert_eq!(table.delimiter, b';');
@@ -1227,14 +1340,20 @@ mod tests {
         assert!(table.problems.is_empty(), "{:?}", table.problems);
         let lines: Vec<u64> = table.rows.iter().map(|r| r.line).collect();
         assert_eq!(lines, vec![2, 4, 5]);
-        assert_eq!(table.rows[0].cell(1).unwrap(), "two\nlines, and \"quotes\"");
+        assert_eq!(
+            table.cell(&table.rows[0], 1).unwrap(),
+            "two\nlines, and \"quotes\""
+        );
         // Empty rows above the header: the header is where it is.
         let table = Table::parse("t.csv", b"\n,,\na,b\n1,2\n").unwrap();
         assert_eq!(table.header_line, 3);
         assert_eq!(table.rows[0].line, 4);
         // A quote inside an unquoted value is just a character.
         let table = Table::parse("t.csv", b"a,b\n12\",x\ny,z\n").unwrap();
-        assert_eq!(table.rows[0].cells().collect::<Vec<_>>(), vec!["12\"", "x"]);
+        assert_eq!(
+            table.cells(&table.rows[0]).collect::<Vec<_>>(),
+            vec!["12\"", "x"]
+        );
         assert_eq!(table.rows[1].line, 3);
         // Old Mac line ends.
         let table = Table::parse("t.csv", b"a,b\r1,2\r\r3,4\r").unwrap();
@@ -1308,7 +1427,10 @@ mod tests {
     #[test]
     fn trailing_empty_fields_are_ignored() {
         let table = Table::parse("t.csv", b"a,b\n1,2,,\n").unwrap();
-        assert_eq!(table.rows[0].cells().collect::<Vec<_>>(), vec!["1", "2"]);
+        assert_eq!(
+            table.cells(&table.rows[0]).collect::<Vec<_>>(),
+            vec!["1", "2"]
+        );
         assert!(table.problems.is_empty());
         let table = Table::parse("t.csv", b"a,b\n1,2,\n3,4,\n5,6\n").unwrap();
         assert_eq!(table.rows.len(), 3);

@@ -122,7 +122,7 @@ pub fn links_csv(instance: &Instance, evaluation: &Evaluation) -> String {
                 instance.scenarios[k.0].name.clone(),
                 num(fill),
                 instance.product(capping).name.clone(),
-                num(evaluation.own_fill[[capping.0, k.0]]),
+                num(evaluation.own_fill(capping, k)),
             ]);
         }
     }
