@@ -34,6 +34,11 @@ impl Rule {
             .any(|p| p.options.is_empty() && p.name == self.product)
     }
 
+    /// Whether the rule hits every option (`*` and no other filter).
+    fn matches_everything(&self) -> bool {
+        self.any_region && self.supplier.is_empty() && self.product.is_empty()
+    }
+
     /// Whether every option [`OptionIndex::candidates`] gives for the rule
     /// matches it: the filters other than the one that chose the candidates
     /// are open.
@@ -271,14 +276,21 @@ pub fn read_scenarios(
     // Each scenario expands on its own: `loss_of` holds each option's loss in
     // the scenario being built (cleared after each scenario) and `hit` the
     // options it hits, listed while they are few. A scenario that hits at
-    // least an eighth of the options (a `*` row) is read off `loss_of` in
-    // option order instead of sorting its hits. Large inputs expand in
-    // parallel.
+    // least an eighth of the options is read off `loss_of` in option order
+    // instead of sorting its hits; one with a row that hits every option (`*`
+    // and no other filter) is read off with that row's loss as the least.
+    // Large inputs expand in parallel.
     let dense_at = options.len().div_ceil(8).max(1);
     let expand = |(loss_of, hit): &mut (Vec<f64>, Vec<usize>), (name, draft): (String, Draft)| {
         // Each option loses the largest loss of the rows that match it.
+        let everywhere = draft
+            .rules
+            .iter()
+            .filter(|rule| rule.matches_everything())
+            .map(|rule| rule.loss)
+            .fold(0.0, f64::max);
         let mut hits = 0;
-        for rule in &draft.rules {
+        for rule in draft.rules.iter().filter(|rule| rule.loss > everywhere) {
             let every = rule.matches_every_candidate();
             for &o in index.candidates(rule) {
                 let loss = &mut loss_of[o];
@@ -293,24 +305,30 @@ pub fn read_scenarios(
                 }
             }
         }
-        let losses: Vec<(OptionId, f64)> = if hits >= dense_at {
-            hit.clear();
+        let losses: Vec<(OptionId, f64)> = if everywhere > 0.0 {
+            (0..loss_of.len())
+                .map(|o| (OptionId(o), loss_of[o].max(everywhere)))
+                .collect()
+        } else if hits >= dense_at {
             let mut losses = Vec::with_capacity(hits);
-            for (o, loss) in loss_of.iter_mut().enumerate() {
-                if *loss > 0.0 {
-                    losses.push((OptionId(o), *loss));
-                    *loss = 0.0;
-                }
-            }
+            losses.extend(
+                (0..loss_of.len())
+                    .filter(|&o| loss_of[o] > 0.0)
+                    .map(|o| (OptionId(o), loss_of[o])),
+            );
             losses
         } else {
             hit.sort_unstable();
-            let losses = hit.iter().map(|&o| (OptionId(o), loss_of[o])).collect();
+            hit.iter().map(|&o| (OptionId(o), loss_of[o])).collect()
+        };
+        if hits >= dense_at {
+            loss_of.fill(0.0);
+            hit.clear();
+        } else {
             for o in hit.drain(..) {
                 loss_of[o] = 0.0;
             }
-            losses
-        };
+        }
         // Products assembled in-house (no options) lose what rules naming them say.
         let assembly_losses: Vec<(ProductId, f64)> = assemblies
             .iter()
@@ -436,6 +454,82 @@ mod tests {
         assert_eq!(errors[0].column.as_deref(), Some("duration"));
         let errors = read(",JP,,,1,1,,\n").unwrap_err();
         assert_eq!(errors[0].column.as_deref(), Some("scenario"));
+    }
+
+    /// Every scenario's losses are, option by option, the largest loss of
+    /// the rows that match it (region, supplier and product compared as
+    /// written), in option order: on generated instances large enough to
+    /// expand in parallel, with `*` rows, regions, suppliers and products.
+    #[test]
+    fn expansion_is_the_largest_matching_loss() {
+        for seed in [1, 2] {
+            let spec = crate::generate::GeneratorSpec {
+                products: 150,
+                options_per_product: 6,
+                regions: 6,
+                scenarios: 120,
+                seed,
+            };
+            let generated = crate::generate::generate(&spec).unwrap();
+            let table = Table::parse("o.csv", generated.options_csv.as_bytes()).unwrap();
+            let input = read_options(&table).unwrap();
+            let (products, options) = (&input.products, &input.options);
+            // Filters the generator does not combine: a supplier in a region,
+            // a supplier anywhere, a product in a region, a product's supplier.
+            let (a, b, c) = (&options[0], &options[5], &options[7]);
+            let product = |o: &SourcingOption| products[o.product.0].name.clone();
+            let extra = [
+                format!("x1,{},{},,0.4,2,0.01,", a.region, a.supplier),
+                format!("x2,*,{},,0.3,2,0.01,", b.supplier),
+                format!("x3,{},,{},0.5,2,0.01,", c.region, product(c)),
+                format!("x3,*,{},{},0.6,2,0.01,", b.supplier, product(b)),
+                format!("x3,{},,,0.2,2,0.01,", b.region),
+            ];
+            let text = format!("{}{}\n", generated.scenarios_csv, extra.join("\n"));
+            let table = Table::parse("s.csv", text.as_bytes()).unwrap();
+            assert!(table.rows.len() * options.len() >= PARALLEL_EXPANSION);
+            let read = read_scenarios(&table, products, options).unwrap();
+
+            let mut expected: Vec<(String, Vec<f64>)> = Vec::new();
+            for row in &table.rows {
+                let cells = Cells::new(&table, row);
+                let name = cells.text("scenario");
+                let loss = cells.share("loss").unwrap().unwrap_or(1.0);
+                let (region, supplier, product) = (
+                    cells.text("region"),
+                    cells.text("supplier"),
+                    cells.text("product"),
+                );
+                let at = match expected.iter().position(|(n, _)| n == name) {
+                    Some(at) => at,
+                    None => {
+                        expected.push((name.to_string(), vec![0.0; options.len()]));
+                        expected.len() - 1
+                    }
+                };
+                for (o, option) in options.iter().enumerate() {
+                    if (region == "*" || region == option.region)
+                        && (supplier.is_empty() || supplier == option.supplier)
+                        && (product.is_empty() || product == products[option.product.0].name)
+                    {
+                        let best = &mut expected[at].1[o];
+                        *best = best.max(loss);
+                    }
+                }
+            }
+            assert_eq!(read.scenarios.len(), expected.len());
+            let mut dense = 0;
+            for (scenario, (name, losses)) in read.scenarios.iter().zip(&expected) {
+                assert_eq!(&scenario.name, name);
+                let wanted: Vec<(OptionId, f64)> = (0..options.len())
+                    .filter(|&o| losses[o] > 0.0)
+                    .map(|o| (OptionId(o), losses[o]))
+                    .collect();
+                assert_eq!(scenario.losses, wanted, "scenario {name}");
+                dense += usize::from(wanted.len() == options.len());
+            }
+            assert!(dense > 0, "some scenario hits every option");
+        }
     }
 
     #[test]
