@@ -164,11 +164,14 @@ pub fn evaluate(instance: &Instance, plan: &Plan) -> Evaluation {
         .map(|product| product.options.iter().map(|o| capacity[o.0]).sum())
         .collect();
     let (products, scenarios) = (instance.products.len(), instance.scenarios.len());
+    // Each option's product, read for every loss (one cache line for eight
+    // options instead of one per option).
+    let product_of: Vec<usize> = instance.options.iter().map(|o| o.product.0).collect();
     let own_fills = |(survival, touched): &mut (Vec<f64>, Vec<bool>),
                      (column, scenario): (&mut [f64], &Scenario)| {
         for &(o, loss) in &scenario.losses {
             survival[o.0] = 1.0 - loss;
-            touched[instance.option(o).product.0] = true;
+            touched[product_of[o.0]] = true;
         }
         let duration = scenario.duration_periods;
         for (p, (product, fill)) in instance.products.iter().zip(column).enumerate() {
@@ -190,7 +193,7 @@ pub fn evaluate(instance: &Instance, plan: &Plan) -> Evaluation {
         }
         for &(o, _) in &scenario.losses {
             survival[o.0] = 1.0;
-            touched[instance.option(o).product.0] = false;
+            touched[product_of[o.0]] = false;
         }
     };
     let scratch = || (vec![1.0; instance.options.len()], vec![false; products]);
