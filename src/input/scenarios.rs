@@ -18,6 +18,8 @@ const PARALLEL_EXPANSION: usize = 100_000;
 
 /// One row: which options it hits and how hard.
 struct Rule {
+    /// The spreadsheet row.
+    line: u64,
     region: String,
     /// Whether the region is `*` (any region).
     any_region: bool,
@@ -36,7 +38,7 @@ impl Rule {
 
     /// Whether the rule hits every option (`*` and no other filter).
     fn matches_everything(&self) -> bool {
-        self.any_region && self.supplier.is_empty() && self.product.is_empty()
+        self.filter() == Filter::Everything
     }
 
     /// Whether every option [`OptionIndex::candidates`] gives for the rule
@@ -59,8 +61,33 @@ impl Rule {
     }
 }
 
+/// The filter that picks a rule's candidate options: its product, else its
+/// supplier, else its region, else none (every option).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Filter {
+    Product,
+    Supplier,
+    Region,
+    Everything,
+}
+
+impl Rule {
+    fn filter(&self) -> Filter {
+        if !self.product.is_empty() {
+            Filter::Product
+        } else if !self.supplier.is_empty() {
+            Filter::Supplier
+        } else if !self.any_region {
+            Filter::Region
+        } else {
+            Filter::Everything
+        }
+    }
+}
+
 /// The options by region, supplier and product name, so a row's options
-/// are found without comparing it with every option.
+/// are found without comparing it with every option. Only the lists some
+/// rule uses are built.
 struct OptionIndex<'a> {
     by_region: HashMap<&'a str, Vec<usize>>,
     by_supplier: HashMap<&'a str, Vec<usize>>,
@@ -69,22 +96,39 @@ struct OptionIndex<'a> {
 }
 
 impl<'a> OptionIndex<'a> {
-    fn new(options: &'a [SourcingOption], products: &'a [Product]) -> OptionIndex<'a> {
+    fn new(
+        options: &'a [SourcingOption],
+        products: &'a [Product],
+        rules: &[&Rule],
+    ) -> OptionIndex<'a> {
+        let used = |filter: Filter| rules.iter().any(|rule| rule.filter() == filter);
         let mut index = OptionIndex {
             by_region: HashMap::default(),
             by_supplier: HashMap::default(),
             by_product: HashMap::default(),
-            all: (0..options.len()).collect(),
+            all: if used(Filter::Everything) {
+                (0..options.len()).collect()
+            } else {
+                Vec::new()
+            },
         };
-        for (i, option) in options.iter().enumerate() {
-            index.by_region.entry(&option.region).or_default().push(i);
-            index
-                .by_supplier
-                .entry(&option.supplier)
-                .or_default()
-                .push(i);
-            let product = &products[option.product.0].name;
-            index.by_product.entry(product).or_default().push(i);
+        let lists = [
+            (Filter::Region, &mut index.by_region),
+            (Filter::Supplier, &mut index.by_supplier),
+            (Filter::Product, &mut index.by_product),
+        ];
+        for (filter, list) in lists {
+            if !used(filter) {
+                continue;
+            }
+            for (i, option) in options.iter().enumerate() {
+                let key = match filter {
+                    Filter::Region => &option.region,
+                    Filter::Supplier => &option.supplier,
+                    _ => &products[option.product.0].name,
+                };
+                list.entry(key).or_default().push(i);
+            }
         }
         index
     }
@@ -95,14 +139,11 @@ impl<'a> OptionIndex<'a> {
         fn named<'m>(map: &'m HashMap<&str, Vec<usize>>, key: &str) -> &'m [usize] {
             map.get(key).map_or(&[], |options| &options[..])
         }
-        if !rule.product.is_empty() {
-            named(&self.by_product, &rule.product)
-        } else if !rule.supplier.is_empty() {
-            named(&self.by_supplier, &rule.supplier)
-        } else if !rule.any_region {
-            named(&self.by_region, &rule.region)
-        } else {
-            &self.all
+        match rule.filter() {
+            Filter::Product => named(&self.by_product, &rule.product),
+            Filter::Supplier => named(&self.by_supplier, &rule.supplier),
+            Filter::Region => named(&self.by_region, &rule.region),
+            Filter::Everything => &self.all,
         }
     }
 }
@@ -155,7 +196,6 @@ pub fn read_scenarios(
         return Err(errors);
     }
 
-    let index = OptionIndex::new(options, products);
     let mut names: Vec<String> = Vec::new();
     let mut drafts: HashMap<String, Draft> = HashMap::default();
     for row in &table.rows {
@@ -179,30 +219,13 @@ pub fn read_scenarios(
         };
         let kind = cells.text("kind").to_string();
         let rule = Rule {
+            line: row.line,
             any_region: region == "*",
             region,
             supplier: cells.text("supplier").to_string(),
             product: cells.text("product").to_string(),
             loss: loss.unwrap_or(1.0),
         };
-        let candidates = index.candidates(&rule);
-        let matches_an_option = if rule.matches_every_candidate() {
-            !candidates.is_empty()
-        } else {
-            candidates
-                .iter()
-                .any(|&o| rule.matches(&options[o], products))
-        };
-        if !matches_an_option && !rule.names_assembly(products) {
-            warnings.push(format!(
-                "{}: row {}: matches no option (region {}, supplier {}, product {}); check the spelling",
-                table.file,
-                row.line,
-                show(&rule.region),
-                show(&rule.supplier),
-                show(&rule.product)
-            ));
-        }
         match drafts.get_mut(&name) {
             None => {
                 names.push(name.clone());
@@ -270,6 +293,33 @@ pub fn read_scenarios(
         })
         .collect();
     let first_rows = drafts.iter().map(|(_, draft)| draft.first_line).collect();
+    let rules: Vec<&Rule> = drafts.iter().flat_map(|(_, draft)| &draft.rules).collect();
+    let index = OptionIndex::new(options, products, &rules);
+    let mut unmatched: Vec<&Rule> = rules
+        .into_iter()
+        .filter(|rule| {
+            let candidates = index.candidates(rule);
+            let matches_an_option = if rule.matches_every_candidate() {
+                !candidates.is_empty()
+            } else {
+                candidates
+                    .iter()
+                    .any(|&o| rule.matches(&options[o], products))
+            };
+            !matches_an_option && !rule.names_assembly(products)
+        })
+        .collect();
+    unmatched.sort_by_key(|rule| rule.line);
+    warnings.extend(unmatched.into_iter().map(|rule| {
+        format!(
+            "{}: row {}: matches no option (region {}, supplier {}, product {}); check the spelling",
+            table.file,
+            rule.line,
+            show(&rule.region),
+            show(&rule.supplier),
+            show(&rule.product)
+        )
+    }));
     let assemblies: Vec<usize> = (0..products.len())
         .filter(|&i| products[i].options.is_empty())
         .collect();
