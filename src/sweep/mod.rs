@@ -592,9 +592,12 @@ pub fn run(
             Ok(rows.concat())
         } else {
             // Highest floors first: they take longest, and a long solve
-            // started last would leave the other workers idle.
-            todo.par_iter()
+            // started last would leave the other workers idle. Each worker
+            // takes the next point when it is free (one queue, not a split
+            // of the list), so the last points to run are the short ones.
+            todo.iter()
                 .rev()
+                .par_bridge()
                 .map(|point| solve_point(point, None).map(|(row, _)| row))
                 .collect()
         }
