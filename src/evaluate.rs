@@ -129,6 +129,12 @@ fn argmin(values: impl Iterator<Item = f64>) -> Option<usize> {
 /// Computes cost and fills of `plan`. Assumes the plan has one decision per
 /// option and one reserve per product (see [`check_plan`]).
 pub fn evaluate(instance: &Instance, plan: &Plan) -> Evaluation {
+    evaluate_with(instance, plan, PARALLEL_FILLS)
+}
+
+/// [`evaluate`], with the scenarios' fills computed in parallel from
+/// `parallel_fills` products × scenarios.
+fn evaluate_with(instance: &Instance, plan: &Plan, parallel_fills: usize) -> Evaluation {
     let mut costs = Costs::default();
     for (id, option) in instance.option_ids().zip(&instance.options) {
         let decision = plan.option(id);
@@ -198,7 +204,7 @@ pub fn evaluate(instance: &Instance, plan: &Plan) -> Evaluation {
     };
     let scratch = || (vec![1.0; instance.options.len()], vec![false; products]);
     let mut columns = vec![0.0; products * scenarios];
-    if products * scenarios < PARALLEL_FILLS {
+    if products * scenarios < parallel_fills {
         let mut buffers = scratch();
         for column in columns.chunks_mut(products.max(1)).zip(&instance.scenarios) {
             own_fills(&mut buffers, column);
@@ -478,4 +484,55 @@ pub fn check_requirement(
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fills computed in parallel are those computed one scenario after
+    /// another, bit for bit, on an instance large enough to run in parallel
+    /// and a plan that leaves products short in many scenarios.
+    #[test]
+    fn parallel_fills_are_the_sequential_ones() {
+        let instance = crate::generate::generated_instance(400, 5, 6, 250, 3);
+        assert!(instance.products.len() * instance.scenarios.len() >= PARALLEL_FILLS);
+        let mut plan = crate::attainable::strongest_plan(&instance);
+        for (o, decision) in plan.options.iter_mut().enumerate() {
+            decision.selected = o % 2 == 0;
+        }
+        for (p, reserve) in plan.reserve_units.iter_mut().enumerate() {
+            *reserve *= (p % 4) as f64 / 8.0;
+        }
+        let one = evaluate_with(&instance, &plan, usize::MAX);
+        let parallel = evaluate_with(&instance, &plan, 0);
+        assert_eq!(one.fill, parallel.fill);
+        assert_eq!(one.scenario_fill, parallel.scenario_fill);
+        assert_eq!(one.expected_fill, parallel.expected_fill);
+        assert_eq!(one.costs, parallel.costs);
+        let short = one.fill.iter().filter(|&&f| f < 1.0).count();
+        assert!(short > one.fill.len() / 10, "{short} of {}", one.fill.len());
+        // And each fill is the definition's, min(1, (T_k Σ_o (1 − a_{k,o})
+        // Cap_o + r_p) / (d_p T_k)), for a sample of products and scenarios.
+        for (k, scenario) in instance.scenarios.iter().enumerate().step_by(37) {
+            for (p, product) in instance.products.iter().enumerate().step_by(29) {
+                let surviving: f64 = product
+                    .options
+                    .iter()
+                    .map(|&o| {
+                        let loss = scenario
+                            .losses
+                            .iter()
+                            .find(|(hit, _)| *hit == o)
+                            .map_or(0.0, |&(_, loss)| loss);
+                        (1.0 - loss) * plan.capacity_per_period(&instance, o)
+                    })
+                    .sum();
+                let served = scenario.duration_periods * surviving + plan.reserve_units[p];
+                let fill =
+                    (served / (product.demand_per_period * scenario.duration_periods)).min(1.0);
+                approx::assert_relative_eq!(parallel.fill[[p, k]], fill, max_relative = 1e-12);
+            }
+        }
+    }
 }
