@@ -529,7 +529,8 @@ mod tests {
     /// named at its row, in row order.
     #[test]
     fn large_tables_keep_their_order_and_every_problem() {
-        let rows = PARALLEL_ROWS + 500;
+        // In parallel, and in two blocks.
+        let rows = PARALLEL_ROWS.max(BLOCK_ROWS) + 500;
         let line = |i: usize, supplier: usize, unit_cost: &str, capacity: &str| {
             format!(
                 "p{:05},s{supplier},R{},100,{unit_cost},{capacity},1,1,,,,false,,,\n",
@@ -554,6 +555,8 @@ mod tests {
         lines[10] = line(10, 10 % 3, "abc", "50");
         lines[1700] = line(1700, 1699 % 3, "2.5", "50"); // 1699's supplier again
         lines[2400] = line(2400, 2400 % 3, "2.5", "-5");
+        // The first row of the second block repeats the last one's supplier.
+        lines[BLOCK_ROWS] = line(BLOCK_ROWS, (BLOCK_ROWS - 1) % 3, "2.5", "50");
         let errors = read(&lines.concat()).unwrap_err();
         let named: Vec<(Option<u64>, Option<&str>)> = errors
             .iter()
@@ -565,6 +568,7 @@ mod tests {
                 (Some(12), Some("unit_cost")),
                 (Some(1702), Some("supplier")),
                 (Some(2402), Some("capacity")),
+                (Some(BLOCK_ROWS as u64 + 2), Some("supplier")),
             ],
             "{errors:?}"
         );
