@@ -151,18 +151,34 @@ pub(crate) fn cheapest_plans<'a>(
     }
 }
 
-/// Where per-product work runs: a pool of `settings.threads` workers
-/// (default: the machine's cores), or this thread when one thread is asked
-/// for or this thread is itself a rayon worker (a sweep's point): a worker
-/// that waits on a nested pool runs other points meanwhile, on its own
-/// stack, and 500 points overflowed it.
+/// Where per-product work runs: a pool of `settings.threads` workers, the
+/// global rayon pool (one worker per core) when no thread count is given, or
+/// this thread when one thread is asked for or this thread is itself a
+/// rayon worker (a sweep's point): a worker that waits on a nested pool runs
+/// other points meanwhile, on its own stack, and 500 points overflowed it.
+/// The global pool is the one the readers and the evaluator use: no threads
+/// are started and stopped per solve (M's solve 34.4 → 32.1 ms, L's
+/// 243.5 → 235.7 ms). Work that calls HiGHS gets threads of its own
+/// ([`Workers::own_threads`]).
 pub(crate) enum Workers {
     Pool(rayon::ThreadPool),
+    Global,
     Here,
 }
 
 impl Workers {
+    /// Workers for work that does not call HiGHS.
     pub(crate) fn new(settings: &Settings) -> Result<Workers, SolverError> {
+        if settings.threads.is_none() && rayon::current_thread_index().is_none() {
+            return Ok(Workers::Global);
+        }
+        Workers::own_threads(settings)
+    }
+
+    /// Workers on threads of their own (or this thread), for work that calls
+    /// HiGHS: HiGHS fixes a thread's worker count the first time it solves
+    /// there, so these threads must not be shared with other solves.
+    pub(crate) fn own_threads(settings: &Settings) -> Result<Workers, SolverError> {
         if settings.threads == Some(1) || rayon::current_thread_index().is_some() {
             return Ok(Workers::Here);
         }
@@ -192,6 +208,11 @@ impl Workers {
                     .map(|(i, item)| f(i, item))
                     .collect()
             }),
+            Workers::Global => items
+                .into_par_iter()
+                .enumerate()
+                .map(|(i, item)| f(i, item))
+                .collect(),
             Workers::Here => items
                 .into_iter()
                 .enumerate()
@@ -225,7 +246,7 @@ pub fn solve_blocks(
     // HiGHS fixes a thread's worker count the first time it solves there,
     // so the blocks (one HiGHS thread each) run on threads of their own, or
     // here when this thread already solves with one.
-    let outcomes: Vec<Outcome> = Workers::new(settings)?
+    let outcomes: Vec<Outcome> = Workers::own_threads(settings)?
         .map(blocks, |p, block| {
             let block_settings = Settings {
                 threads: Some(1),
@@ -303,13 +324,23 @@ fn block_plan(instance: &Instance, p: ProductId, plan: &Plan) -> Plan {
 mod tests {
     use super::*;
 
-    /// Per-product work gets a pool of its own, except with one thread or
-    /// on a rayon worker (a sweep's point), where a nested pool's wait would
-    /// run other points on the worker's stack.
+    /// Per-product work runs on the global pool (on a pool of its own for a
+    /// given thread count, or when it calls HiGHS), except with one thread
+    /// or on a rayon worker (a sweep's point), where a nested pool's wait
+    /// would run other points on the worker's stack.
     #[test]
     fn per_product_work_stays_on_a_rayon_workers_thread() {
         let default = Settings::default();
-        assert!(matches!(Workers::new(&default), Ok(Workers::Pool(_))));
+        assert!(matches!(Workers::new(&default), Ok(Workers::Global)));
+        assert!(matches!(
+            Workers::own_threads(&default),
+            Ok(Workers::Pool(_))
+        ));
+        let two = Settings {
+            threads: Some(2),
+            ..Settings::default()
+        };
+        assert!(matches!(Workers::new(&two), Ok(Workers::Pool(_))));
         let one = Settings {
             threads: Some(1),
             ..Settings::default()
@@ -321,7 +352,11 @@ mod tests {
             .expect("a pool");
         sweep.install(|| assert!(matches!(Workers::new(&default), Ok(Workers::Here))));
         // Either way, results come back in order.
-        for workers in [Workers::Here, Workers::new(&default).expect("a pool")] {
+        for workers in [
+            Workers::Here,
+            Workers::Global,
+            Workers::new(&two).expect("a pool"),
+        ] {
             assert_eq!(
                 workers.map((0..100).collect(), |i, x: usize| i * x),
                 (0..100).map(|i| i * i).collect::<Vec<_>>()
