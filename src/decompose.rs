@@ -201,13 +201,7 @@ impl Workers {
         F: Fn(usize, T) -> R + Sync + Send,
     {
         match self {
-            Workers::Pool(pool) => pool.install(|| {
-                items
-                    .into_par_iter()
-                    .enumerate()
-                    .map(|(i, item)| f(i, item))
-                    .collect()
-            }),
+            Workers::Pool(pool) => pool.install(|| Workers::Global.map(items, f)),
             Workers::Global => items
                 .into_par_iter()
                 .enumerate()

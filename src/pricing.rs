@@ -885,12 +885,6 @@ mod tests {
         best
     }
 
-    /// Two options (a cheap one lost in the scenario, a dear standby), a
-    /// scenario of 2 periods, and a price of 1000 on its fill. Plans:
-    /// cheap only, 100 × 1 + 10 = 110, fill 0, value 110;
-    /// cheap + standby (capacity 50), 110 + 5 = 115, fill 0.5, value −385;
-    /// cheap + reserve 200 units at 0.1, 110 + 20 = 130, fill 1, value −870;
-    /// cheap + standby + reserve 100, 115 + 10 = 125, fill 1, value −875.
     /// Every scenario touching every product, with its losses on the
     /// product's options, read off each product and scenario directly;
     /// the gathering gives the same.
@@ -926,6 +920,12 @@ mod tests {
         assert_eq!(scenarios_touching(&instance), direct);
     }
 
+    /// Two options (a cheap one lost in the scenario, a dear standby), a
+    /// scenario of 2 periods, and a price of 1000 on its fill. Plans:
+    /// cheap only, 100 × 1 + 10 = 110, fill 0, value 110;
+    /// cheap + standby (capacity 50), 110 + 5 = 115, fill 0.5, value −385;
+    /// cheap + reserve 200 units at 0.1, 110 + 20 = 130, fill 1, value −870;
+    /// cheap + standby + reserve 100, 115 + 10 = 125, fill 1, value −875.
     #[test]
     fn prices_a_standby_and_a_reserve_by_hand() {
         let instance = product(

@@ -45,12 +45,10 @@ impl Rule {
     /// matches it: the filters other than the one that chose the candidates
     /// are open.
     fn matches_every_candidate(&self) -> bool {
-        if !self.product.is_empty() {
-            self.supplier.is_empty() && self.any_region
-        } else if !self.supplier.is_empty() {
-            self.any_region
-        } else {
-            true
+        match self.filter() {
+            Filter::Product => self.supplier.is_empty() && self.any_region,
+            Filter::Supplier => self.any_region,
+            Filter::Region | Filter::Everything => true,
         }
     }
 
