@@ -173,8 +173,8 @@ impl Prepared {
             Measure::Worst => {
                 let mut touched_weight = vec![0.0; instance.scenarios.len()];
                 for (p, touches) in touching.iter().enumerate() {
-                    for touch in touches {
-                        touched_weight[touch.scenario.0] += instance.products[p].weight;
+                    for k in &touches.scenarios {
+                        touched_weight[k.0] += instance.products[p].weight;
                     }
                 }
                 let dominated = dominated_scenarios(instance);
@@ -197,8 +197,8 @@ impl Prepared {
         for (p, touches) in touching.into_iter().enumerate() {
             let weight = instance.products[p].weight;
             let links = touches
+                .scenarios
                 .iter()
-                .map(|touch| touch.scenario)
                 .map(|k| {
                     let factor = match measure {
                         Measure::Expected => weight * probability[k.0],
@@ -212,8 +212,9 @@ impl Prepared {
             if measure == Measure::Expected {
                 let untouched: f64 = 1.0
                     - touches
+                        .scenarios
                         .iter()
-                        .map(|touch| probability[touch.scenario.0])
+                        .map(|k| probability[k.0])
                         .sum::<f64>();
                 offsets[0] += weight * untouched;
             }

@@ -47,19 +47,22 @@ pub fn blocks(instance: &Instance) -> Vec<Instance> {
                 })
                 .collect(),
             scenarios: touches
-                .into_iter()
-                .map(|touch| {
-                    let scenario = &instance.scenarios[touch.scenario.0];
+                .scenarios
+                .iter()
+                .enumerate()
+                .map(|(i, k)| {
+                    let scenario = &instance.scenarios[k.0];
                     Scenario {
                         name: scenario.name.clone(),
                         kind: scenario.kind.clone(),
                         duration_periods: scenario.duration_periods,
                         probability: scenario.probability,
-                        // Losses are sorted by option, so each product's are too.
-                        losses: touch
-                            .losses
-                            .into_iter()
-                            .map(|(position, loss)| (OptionId(position), loss))
+                        losses: touches
+                            .row(i)
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, &loss)| loss != 0.0)
+                            .map(|(position, &loss)| (OptionId(position), loss))
                             .collect(),
                         assembly_losses: Vec::new(),
                     }
