@@ -14,7 +14,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::formulation::{formulate, ModelSize, Requirement};
-use crate::instance::{Instance, Measure, OptionId, ProductId, Scenario};
+use crate::instance::{Instance, Losses, Measure, OptionId, ProductId, Scenario};
 use crate::plan::Plan;
 use crate::pricing::{least_fill, scenarios_touching, ProductModel};
 use crate::solve::{solve_formulation, Method, Outcome, Settings, SolverError, Status};
@@ -57,13 +57,15 @@ pub fn blocks(instance: &Instance) -> Vec<Instance> {
                         kind: scenario.kind.clone(),
                         duration_periods: scenario.duration_periods,
                         probability: scenario.probability,
-                        losses: touches
-                            .row(i)
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, &loss)| loss != 0.0)
-                            .map(|(position, &loss)| (OptionId(position), loss))
-                            .collect(),
+                        losses: Losses::listed(
+                            touches
+                                .row(i)
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, &loss)| loss != 0.0)
+                                .map(|(position, &loss)| (OptionId(position), loss))
+                                .collect(),
+                        ),
                         assembly_losses: Vec::new(),
                     }
                 })

@@ -175,7 +175,12 @@ fn evaluate_with(instance: &Instance, plan: &Plan, parallel_fills: usize) -> Eva
     let product_of: Vec<usize> = instance.options.iter().map(|o| o.product.0).collect();
     let own_fills = |(survival, touched): &mut (Vec<f64>, Vec<bool>),
                      (column, scenario): (&mut [f64], &Scenario)| {
-        for &(o, loss) in &scenario.losses {
+        // A least loss touches every option.
+        let everywhere = scenario.losses.least() > 0.0;
+        if everywhere {
+            survival.fill(1.0 - scenario.losses.least());
+        }
+        for &(o, loss) in scenario.losses.more() {
             survival[o.0] = 1.0 - loss;
             touched[product_of[o.0]] = true;
         }
@@ -185,7 +190,7 @@ fn evaluate_with(instance: &Instance, plan: &Plan, parallel_fills: usize) -> Eva
                 *fill = 1.0 - scenario.assembly_loss(ProductId(p));
                 continue;
             }
-            let surviving: f64 = if touched[p] {
+            let surviving: f64 = if everywhere || touched[p] {
                 product
                     .options
                     .iter()
@@ -197,7 +202,10 @@ fn evaluate_with(instance: &Instance, plan: &Plan, parallel_fills: usize) -> Eva
             let served = duration * surviving + plan.reserve_units[p];
             *fill = (served / (product.demand_per_period * duration)).min(1.0);
         }
-        for &(o, _) in &scenario.losses {
+        if everywhere {
+            survival.fill(1.0);
+        }
+        for &(o, _) in scenario.losses.more() {
             survival[o.0] = 1.0;
             touched[product_of[o.0]] = false;
         }
@@ -513,7 +521,13 @@ mod tests {
         let short = one.fill.iter().filter(|&&f| f < 1.0).count();
         assert!(short > one.fill.len() / 10, "{short} of {}", one.fill.len());
         // And each fill is the definition's, min(1, (T_k Σ_o (1 − a_{k,o})
-        // Cap_o + r_p) / (d_p T_k)), for a sample of products and scenarios.
+        // Cap_o + r_p) / (d_p T_k)), for a sample of products and scenarios
+        // (some with a least loss on every option, from a `*` row).
+        assert!(instance
+            .scenarios
+            .iter()
+            .step_by(37)
+            .any(|s| s.losses.least() > 0.0));
         for (k, scenario) in instance.scenarios.iter().enumerate().step_by(37) {
             for (p, product) in instance.products.iter().enumerate().step_by(29) {
                 let surviving: f64 = product
@@ -522,9 +536,9 @@ mod tests {
                     .map(|&o| {
                         let loss = scenario
                             .losses
-                            .iter()
+                            .touched(instance.options.len())
                             .find(|(hit, _)| *hit == o)
-                            .map_or(0.0, |&(_, loss)| loss);
+                            .map_or(0.0, |(_, loss)| loss);
                         (1.0 - loss) * plan.capacity_per_period(&instance, o)
                     })
                     .sum();

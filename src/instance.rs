@@ -172,8 +172,8 @@ pub struct Scenario {
     pub duration_periods: f64,
     /// Probability as given in the input (not normalized), if any.
     pub probability: Option<f64>,
-    /// a_{k,o} > 0 for the options the scenario touches, sorted by option.
-    pub losses: Vec<(OptionId, f64)>,
+    /// a_{k,o} for every option.
+    pub losses: Losses,
     /// b_{k,p} > 0: share of in-house assembly lost, for products without
     /// sourcing options that a scenario names (sorted by product).
     pub assembly_losses: Vec<(ProductId, f64)>,
@@ -191,28 +191,140 @@ impl Scenario {
     /// Whether this scenario hits every option at least as hard as `other`
     /// (a_{k,o} ≥ a_{k',o} for every o) for at least as long (T_k ≥ T_k'),
     /// with no in-house assembly losses on either: every product's fill is
-    /// then no higher here than under `other`, whatever the plan.
+    /// then no higher here than under `other`, whatever the plan. (A
+    /// scenario whose least loss is below the other's is taken as not as
+    /// hard even if it lists every option above it: a row kept, never a
+    /// wrong one dropped.)
     pub fn at_least_as_hard_as(&self, other: &Scenario) -> bool {
+        let (mine, theirs) = (&self.losses, &other.losses);
         if self.duration_periods < other.duration_periods
-            || self.losses.len() < other.losses.len()
+            || mine.least < theirs.least
+            || (mine.least == 0.0 && mine.more.len() < theirs.more.len())
             || !self.assembly_losses.is_empty()
             || !other.assembly_losses.is_empty()
         {
             return false;
         }
-        // Both loss lists are sorted by option: one merge.
-        let mut mine = self.losses.iter();
-        other.losses.iter().all(|&(option, loss)| {
-            mine.find(|&&(o, _)| o >= option)
-                .is_some_and(|&(o, own)| o == option && own >= loss)
+        // An option only this scenario lists loses more than its least,
+        // so more than the other's least. Every option the other lists
+        // loses here what this scenario lists, or its least: one merge.
+        let mut listed = mine.more.iter().peekable();
+        theirs.more.iter().all(|&(option, loss)| {
+            while listed.next_if(|&&(o, _)| o < option).is_some() {}
+            let own = listed
+                .next_if(|&&(o, _)| o == option)
+                .map_or(mine.least, |&(_, own)| own);
+            own >= loss
         })
     }
 
     /// a_{k,o}: the share of option o's capacity lost (0 if untouched).
     pub fn loss(&self, option: OptionId) -> f64 {
-        self.losses
+        self.losses.of(option)
+    }
+}
+
+/// A scenario's losses a_{k,o}: a least loss that every option of the
+/// instance takes (from a row that names every option, `*` and no other
+/// filter; 0 without one), and the options that lose more, sorted by
+/// option. A scenario hitting every option at XL lists only the few that
+/// lose more, instead of all 30,000 (the parse wrote 29 MB of losses).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Losses {
+    least: f64,
+    more: Vec<(OptionId, f64)>,
+}
+
+impl Losses {
+    /// Every option loses at least `least`; the options in `more` (sorted
+    /// by option, each loss above `least`) lose what they list.
+    pub fn new(least: f64, more: Vec<(OptionId, f64)>) -> Losses {
+        debug_assert!(more.windows(2).all(|w| w[0].0 < w[1].0), "sorted by option");
+        debug_assert!(more.iter().all(|&(_, loss)| loss > least));
+        Losses { least, more }
+    }
+
+    /// Only the options in `listed` (sorted by option, each loss > 0) lose anything.
+    pub fn listed(listed: Vec<(OptionId, f64)>) -> Losses {
+        Losses::new(0.0, listed)
+    }
+
+    /// The loss every option takes at least.
+    pub fn least(&self) -> f64 {
+        self.least
+    }
+
+    /// The options that lose more than [`Losses::least`], with their
+    /// losses, sorted by option.
+    pub fn more(&self) -> &[(OptionId, f64)] {
+        &self.more
+    }
+
+    /// a_{k,o} for option `option`.
+    pub fn of(&self, option: OptionId) -> f64 {
+        self.more
             .binary_search_by_key(&option, |&(o, _)| o)
-            .map_or(0.0, |i| self.losses[i].1)
+            .map_or(self.least, |i| self.more[i].1)
+    }
+
+    /// Whether no option loses anything.
+    pub fn is_empty(&self) -> bool {
+        self.least == 0.0 && self.more.is_empty()
+    }
+
+    /// Every option of `options` (the instance's option count) that loses
+    /// something, with its loss, in option order.
+    pub fn touched(&self, options: usize) -> Touched<'_> {
+        Touched {
+            least: self.least,
+            more: &self.more,
+            next: 0,
+            options,
+        }
+    }
+}
+
+/// Only the options listed lose anything: the (option, loss) pairs in any
+/// order, those with a loss above 0 kept.
+impl FromIterator<(OptionId, f64)> for Losses {
+    fn from_iter<I: IntoIterator<Item = (OptionId, f64)>>(pairs: I) -> Losses {
+        let mut listed: Vec<(OptionId, f64)> =
+            pairs.into_iter().filter(|&(_, loss)| loss > 0.0).collect();
+        listed.sort_by_key(|&(o, _)| o);
+        Losses::listed(listed)
+    }
+}
+
+/// The iterator of [`Losses::touched`].
+pub struct Touched<'a> {
+    least: f64,
+    more: &'a [(OptionId, f64)],
+    /// The next option to report, when every option loses something.
+    next: usize,
+    options: usize,
+}
+
+impl Iterator for Touched<'_> {
+    type Item = (OptionId, f64);
+
+    fn next(&mut self) -> Option<(OptionId, f64)> {
+        if self.least == 0.0 {
+            let (&first, rest) = self.more.split_first()?;
+            self.more = rest;
+            return Some(first);
+        }
+        if self.next >= self.options {
+            return None;
+        }
+        let option = OptionId(self.next);
+        self.next += 1;
+        Some(match self.more.split_first() {
+            Some((&(o, loss), rest)) if o == option => {
+                self.more = rest;
+                (option, loss)
+            }
+            _ => (option, self.least),
+        })
     }
 }
 
@@ -297,12 +409,15 @@ impl Instance {
                 .scenarios
                 .iter()
                 .map(|s| Scenario {
-                    losses: s
-                        .losses
-                        .iter()
-                        .filter(|(o, _)| self.option(*o).product == p)
-                        .map(|&(o, loss)| (renumber(o), loss))
-                        .collect(),
+                    losses: Losses::new(
+                        s.losses.least(),
+                        s.losses
+                            .more()
+                            .iter()
+                            .filter(|(o, _)| self.option(*o).product == p)
+                            .map(|&(o, loss)| (renumber(o), loss))
+                            .collect(),
+                    ),
                     assembly_losses: s
                         .assembly_losses
                         .iter()
@@ -400,12 +515,14 @@ impl Instance {
                 kind: "regional".to_string(),
                 duration_periods,
                 probability: None,
-                losses: options
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, o)| o.region == region)
-                    .map(|(i, _)| (OptionId(i), 1.0))
-                    .collect(),
+                losses: Losses::listed(
+                    options
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, o)| o.region == region)
+                        .map(|(i, _)| (OptionId(i), 1.0))
+                        .collect(),
+                ),
                 assembly_losses: Vec::new(),
             })
             .collect()
@@ -422,7 +539,7 @@ impl Scenario {
             kind: String::new(),
             duration_periods: duration,
             probability: None,
-            losses: losses.iter().map(|&(o, a)| (OptionId(o), a)).collect(),
+            losses: Losses::listed(losses.iter().map(|&(o, a)| (OptionId(o), a)).collect()),
             assembly_losses: Vec::new(),
         }
     }
@@ -454,5 +571,31 @@ mod tests {
         assembly.assembly_losses.push((ProductId(0), 0.5));
         assert!(!assembly.at_least_as_hard_as(&partial));
         assert!(!outage.at_least_as_hard_as(&assembly));
+    }
+
+    /// A least loss counts for every option, listed or not.
+    #[test]
+    fn a_least_loss_is_compared_on_every_option() {
+        let everywhere = |least: f64, more: &[(usize, f64)]| Scenario {
+            losses: Losses::new(least, more.iter().map(|&(o, a)| (OptionId(o), a)).collect()),
+            ..scenario(3.0, &[])
+        };
+        let broad = everywhere(0.3, &[(2, 0.5)]);
+        assert!(broad.at_least_as_hard_as(&scenario(3.0, &[(0, 0.3), (2, 0.5)])));
+        assert!(!broad.at_least_as_hard_as(&scenario(3.0, &[(0, 0.4)])));
+        assert!(!broad.at_least_as_hard_as(&scenario(3.0, &[(2, 0.6)])));
+        // Options the other leaves alone lose 0 there: `broad` is not as light.
+        assert!(!scenario(3.0, &[(0, 0.3), (2, 0.5)]).at_least_as_hard_as(&broad));
+        assert!(everywhere(0.4, &[]).at_least_as_hard_as(&everywhere(0.3, &[])));
+        assert!(!everywhere(0.3, &[]).at_least_as_hard_as(&everywhere(0.4, &[])));
+        assert!(!everywhere(0.4, &[]).at_least_as_hard_as(&everywhere(0.3, &[(1, 0.5)])));
+        assert!(everywhere(0.4, &[(1, 0.5)]).at_least_as_hard_as(&everywhere(0.3, &[(1, 0.5)])));
+        assert_eq!(broad.loss(OptionId(0)), 0.3);
+        assert_eq!(broad.loss(OptionId(2)), 0.5);
+        let touched: Vec<(OptionId, f64)> = broad.losses.touched(3).collect();
+        assert_eq!(
+            touched,
+            vec![(OptionId(0), 0.3), (OptionId(1), 0.3), (OptionId(2), 0.5)]
+        );
     }
 }

@@ -383,9 +383,9 @@ impl Model {
             .iter()
             .map(|s| {
                 s.losses
-                    .iter()
-                    .filter(|&&(o, _)| capacity[o.0] > 0.0)
-                    .map(|&(o, a)| (o.0, 1.0 - a))
+                    .touched(instance.options.len())
+                    .filter(|&(o, _)| capacity[o.0] > 0.0)
+                    .map(|(o, a)| (o.0, 1.0 - a))
                     .collect()
             })
             .collect();

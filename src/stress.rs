@@ -151,7 +151,7 @@ mod tests {
                 kind: String::new(),
                 duration_periods: 4.0,
                 probability: None,
-                losses: vec![(OptionId(0), 0.6)],
+                losses: [(OptionId(0), 0.6)].into_iter().collect(),
                 assembly_losses: Vec::new(),
             }],
             bom: Vec::new(),

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use super::error::{show, InputError};
 use super::table::{keep, Cells, Table};
-use crate::instance::{OptionId, Product, ProductId, Scenario, SourcingOption};
+use crate::instance::{Losses, OptionId, Product, ProductId, Scenario, SourcingOption};
 
 pub const REQUIRED: &[&str] = &["scenario", "region", "duration"];
 pub const OPTIONAL: &[&str] = &["supplier", "product", "loss", "probability", "kind"];
@@ -325,9 +325,9 @@ pub fn read_scenarios(
     // the scenario being built (cleared after each scenario) and `hit` the
     // options it hits, listed while they are few. A scenario that hits at
     // least an eighth of the options is read off `loss_of` in option order
-    // instead of sorting its hits; one with a row that hits every option (`*`
-    // and no other filter) is read off with that row's loss as the least.
-    // Large inputs expand in parallel.
+    // instead of sorting its hits. A row that hits every option (`*` and no
+    // other filter) gives the least loss ([`Losses`]); only the rows with a
+    // larger loss are expanded. Large inputs expand in parallel.
     let dense_at = options.len().div_ceil(8).max(1);
     let expand = |(loss_of, hit): &mut (Vec<f64>, Vec<usize>), (name, draft): (String, Draft)| {
         // Each option loses the largest loss of the rows that match it.
@@ -353,22 +353,20 @@ pub fn read_scenarios(
                 }
             }
         }
-        let losses: Vec<(OptionId, f64)> = if everywhere > 0.0 {
-            (0..loss_of.len())
-                .map(|o| (OptionId(o), loss_of[o].max(everywhere)))
-                .collect()
-        } else if hits >= dense_at {
-            let mut losses = Vec::with_capacity(hits);
-            losses.extend(
+        // The options that lose more than a row naming every option says.
+        let more: Vec<(OptionId, f64)> = if hits >= dense_at {
+            let mut more = Vec::with_capacity(hits);
+            more.extend(
                 (0..loss_of.len())
                     .filter(|&o| loss_of[o] > 0.0)
                     .map(|o| (OptionId(o), loss_of[o])),
             );
-            losses
+            more
         } else {
             hit.sort_unstable();
             hit.iter().map(|&o| (OptionId(o), loss_of[o])).collect()
         };
+        let losses = Losses::new(everywhere, more);
         if hits >= dense_at {
             loss_of.fill(0.0);
             hit.clear();
@@ -436,6 +434,11 @@ mod tests {
         read_scenarios(&table, &input.products, &input.options)
     }
 
+    /// Every option of [`OPTIONS`] that `scenario` touches, with its loss.
+    fn touched(scenario: &Scenario) -> Vec<(OptionId, f64)> {
+        scenario.losses.touched(4).collect()
+    }
+
     #[test]
     fn loss_is_the_largest_matching_rule() {
         let input = read(
@@ -445,10 +448,10 @@ mod tests {
         )
         .unwrap();
         let quake = &input.scenarios[0];
-        assert_eq!(quake.losses, vec![(OptionId(0), 0.5), (OptionId(1), 0.5)]);
+        assert_eq!(touched(quake), vec![(OptionId(0), 0.5), (OptionId(1), 0.5)]);
         assert_eq!(quake.kind, "natural");
         let war = &input.scenarios[1];
-        assert_eq!(war.losses, vec![(OptionId(2), 1.0)]);
+        assert_eq!(touched(war), vec![(OptionId(2), 1.0)]);
         assert_eq!(war.duration_periods, 12.0);
         assert_eq!(input.first_rows, vec![2, 4]);
     }
@@ -462,11 +465,16 @@ mod tests {
              c,CN,d,gas,0.7,2,,\n",
         )
         .unwrap();
-        assert_eq!(input.scenarios[0].losses, vec![(OptionId(2), 0.6)]);
+        assert_eq!(touched(&input.scenarios[0]), vec![(OptionId(2), 0.6)]);
         assert!(input.scenarios[1].losses.is_empty());
         assert!(input.warnings[0].contains("row 3: matches no option"));
+        // The `*` row is every option's least loss; one option loses more.
         assert_eq!(
             input.scenarios[2].losses,
+            Losses::new(0.2, vec![(OptionId(3), 0.7)])
+        );
+        assert_eq!(
+            touched(&input.scenarios[2]),
             vec![
                 (OptionId(0), 0.2),
                 (OptionId(1), 0.2),
@@ -479,7 +487,7 @@ mod tests {
     #[test]
     fn supplier_filter_applies() {
         let input = read("fire,*,b,,0.8,3,,\n").unwrap();
-        assert_eq!(input.scenarios[0].losses, vec![(OptionId(1), 0.8)]);
+        assert_eq!(touched(&input.scenarios[0]), vec![(OptionId(1), 0.8)]);
     }
 
     #[test]
@@ -573,7 +581,11 @@ mod tests {
                     .filter(|&o| losses[o] > 0.0)
                     .map(|o| (OptionId(o), losses[o]))
                     .collect();
-                assert_eq!(scenario.losses, wanted, "scenario {name}");
+                let read: Vec<(OptionId, f64)> = scenario.losses.touched(options.len()).collect();
+                assert_eq!(read, wanted, "scenario {name}");
+                for (o, &loss) in losses.iter().enumerate() {
+                    assert_eq!(scenario.loss(OptionId(o)), loss, "scenario {name}");
+                }
                 dense += usize::from(wanted.len() == options.len());
             }
             assert!(dense > 0, "some scenario hits every option");

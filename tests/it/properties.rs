@@ -6,7 +6,7 @@
 
 use divopt::attainable::attainable;
 use divopt::formulation::{formulate_shaped, Requirement, Shape};
-use divopt::instance::{Instance, Measure, OptionId};
+use divopt::instance::{Instance, Losses, Measure, OptionId};
 use divopt::optimize::optimize;
 use divopt::solve::{solve, solve_formulation, Status};
 use divopt::{colgen, decompose};
@@ -291,11 +291,14 @@ fn with_copy_of(instance: &Instance, o: OptionId) -> Instance {
     extended.options.push(option);
     extended.products[product.0].options.push(copy);
     for scenario in &mut extended.scenarios {
-        let loss = scenario.loss(o);
-        if loss > 0.0 {
-            // The new id is the largest, so the list stays sorted.
-            scenario.losses.push((copy, loss));
+        let (least, loss) = (scenario.losses.least(), scenario.loss(o));
+        // The new id is the largest, so the list stays sorted; below the
+        // least loss the copy takes that, as the original does.
+        let mut more = scenario.losses.more().to_vec();
+        if loss > least {
+            more.push((copy, loss));
         }
+        scenario.losses = Losses::new(least, more);
     }
     crate::support::assert_valid(&extended);
     extended
@@ -322,10 +325,10 @@ fn a_copied_option_is_used_when_it_pays() {
     let mut extended = with_copy_of(&instance, a);
     assert_eq!(
         extended.scenarios[0].losses,
-        vec![(a, 1.0), (OptionId(1), 1.0)]
+        Losses::listed(vec![(a, 1.0), (OptionId(1), 1.0)])
     );
     extended.options[1].region = "europe".to_string();
-    extended.scenarios[0].losses.retain(|&(o, _)| o == a);
+    extended.scenarios[0].losses = Losses::listed(vec![(a, 1.0)]);
     let with_copy = optimum(&extended, req).expect("feasible");
     approx::assert_relative_eq!(with_copy, 12.0, max_relative = 1e-6);
 }

@@ -9,7 +9,8 @@ use std::ops::RangeInclusive;
 use divopt::evaluate::{check_plan, check_requirement, evaluate, Evaluation};
 use divopt::formulation::Requirement;
 use divopt::instance::{
-    Floor, Instance, Measure, ModuleSpec, OptionId, Product, ProductId, Scenario, SourcingOption,
+    Floor, Instance, Losses, Measure, ModuleSpec, OptionId, Product, ProductId, Scenario,
+    SourcingOption,
 };
 use divopt::plan::Plan;
 use divopt::solve::Settings;
@@ -132,14 +133,15 @@ pub fn assert_valid(instance: &Instance) {
     );
     for s in &instance.scenarios {
         assert!(s.duration_periods > 0.0);
+        let (least, more) = (s.losses.least(), s.losses.more());
+        assert!((0.0..=1.0).contains(&least), "least loss a share: {s:?}");
         assert!(
-            s.losses.windows(2).all(|w| w[0].0 < w[1].0),
+            more.windows(2).all(|w| w[0].0 < w[1].0),
             "losses sorted: {s:?}"
         );
-        assert!(s
-            .losses
+        assert!(more
             .iter()
-            .all(|&(o, a)| o.0 < instance.options.len() && a > 0.0 && a <= 1.0));
+            .all(|&(o, a)| o.0 < instance.options.len() && a > least && a <= 1.0));
     }
 }
 
@@ -243,15 +245,13 @@ impl Builder {
         probability: Option<f64>,
         losses: &[(OptionId, f64)],
     ) -> &mut Self {
-        let mut losses: Vec<(OptionId, f64)> =
-            losses.iter().copied().filter(|&(_, a)| a > 0.0).collect();
-        losses.sort_by_key(|&(o, _)| o);
+        let losses = losses.iter().copied();
         self.instance.scenarios.push(Scenario {
             name: name.to_string(),
             kind: String::new(),
             duration_periods: duration,
             probability,
-            losses,
+            losses: losses.into_iter().collect(),
             assembly_losses: Vec::new(),
         });
         self
@@ -329,6 +329,8 @@ struct ScenarioSpec {
     duration: u32,
     /// Loss of the i-th option of the instance (only the first `options` are used).
     losses: [f64; MAX_OPTIONS],
+    /// A least loss every option takes (as from a `*` row), often 0.
+    least: f64,
     probability: f64,
 }
 
@@ -391,11 +393,13 @@ fn scenario_spec() -> impl Strategy<Value = ScenarioSpec> {
     (
         1u32..=4,
         prop::array::uniform9(loss()),
+        prop_oneof![3 => Just(0.0), 1 => 0.05..=0.5f64],
         prop_oneof![1 => Just(0.0), 4 => 0.05..=1.0f64],
     )
-        .prop_map(|(duration, losses, probability)| ScenarioSpec {
+        .prop_map(|(duration, losses, least, probability)| ScenarioSpec {
             duration,
             losses,
+            least,
             probability,
         })
 }
@@ -490,10 +494,13 @@ fn build_instance(
             kind: String::new(),
             duration_periods: f64::from(spec.duration),
             probability: with_probabilities.then_some(probabilities[k]),
-            losses: (0..n)
-                .filter(|&o| spec.losses[o] > 0.0)
-                .map(|o| (OptionId(o), spec.losses[o]))
-                .collect(),
+            losses: Losses::new(
+                spec.least,
+                (0..n)
+                    .filter(|&o| spec.losses[o] > spec.least)
+                    .map(|o| (OptionId(o), spec.losses[o]))
+                    .collect(),
+            ),
             assembly_losses: Vec::new(),
         });
     }
