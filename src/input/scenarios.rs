@@ -323,12 +323,15 @@ pub fn read_scenarios(
         .collect();
     // Each scenario expands on its own: `loss_of` holds each option's loss in
     // the scenario being built (cleared after each scenario) and `hit` the
-    // options it hits, listed while they are few. A scenario that hits at
-    // least an eighth of the options is read off `loss_of` in option order
-    // instead of sorting its hits. A row that hits every option (`*` and no
-    // other filter) gives the least loss ([`Losses`]); only the rows with a
-    // larger loss are expanded. Large inputs expand in parallel.
-    let dense_at = options.len().div_ceil(8).max(1);
+    // options it hits, listed while they are few. Each row lists its hits in
+    // option order, so the list is one sorted run per row, which the stable
+    // sort merges. A scenario that hits at least a quarter of the options is
+    // read off `loss_of` in option order instead (at an eighth, XL's
+    // scenarios took 10.1 ms instead of 8.6 ms). A row that hits every
+    // option (`*` and no other filter) gives the least loss ([`Losses`]);
+    // only the rows with a larger loss are expanded. Large inputs expand in
+    // parallel.
+    let dense_at = options.len().div_ceil(4).max(1);
     let expand = |(loss_of, hit): &mut (Vec<f64>, Vec<usize>), (name, draft): (String, Draft)| {
         // Each option loses the largest loss of the rows that match it.
         let everywhere = draft
@@ -363,7 +366,7 @@ pub fn read_scenarios(
             );
             more
         } else {
-            hit.sort_unstable();
+            hit.sort();
             hit.iter().map(|&o| (OptionId(o), loss_of[o])).collect()
         };
         let losses = Losses::new(everywhere, more);
