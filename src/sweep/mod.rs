@@ -23,6 +23,7 @@ use crate::plan::Plan;
 use crate::report::{num, Action};
 use crate::solve::Settings;
 use crate::solve::SolverError;
+use crate::solve::{Method, Status};
 use frontier::FrontierRow;
 
 /// Parses `a:b:step` (from a to b inclusive) or a comma list `0.5,0.9`.
@@ -498,27 +499,30 @@ pub fn run(
             .map(|p| (p.instance, p.measure))
             .collect();
         series.dedup();
-        // Neither needs the other: they are found side by side.
-        let (baselines, prepared) = rayon::join(
-            || {
-                needed
-                    .par_iter()
-                    .map(|&i| Ok((i, baseline(&loaded[i].instance, &settings)?)))
-                    .collect::<Result<Vec<(usize, Baseline)>, OptimizeError>>()
-            },
-            || {
-                series
-                    .par_iter()
-                    .map(|&(i, measure)| {
-                        let requirement = Requirement::new(Floor::ZERO, measure);
-                        Prepared::new(&loaded[i].instance, requirement, &settings)
-                            .map(|prepared| ((i, measure), prepared))
-                    })
-                    .collect::<Result<Vec<((usize, Measure), Prepared)>, SolverError>>()
-            },
-        );
-        let baselines = baselines?;
-        let prepared = prepared.map_err(OptimizeError::from)?;
+        // The baselines first: a series then takes its instance's baseline
+        // plans from the exact search as its cheapest columns
+        // (`Prepared::with_cheapest`, as a single solve does) instead of
+        // searching again.
+        let baselines = needed
+            .par_iter()
+            .map(|&i| Ok((i, baseline(&loaded[i].instance, &settings)?)))
+            .collect::<Result<Vec<(usize, Baseline)>, OptimizeError>>()?;
+        let prepared = series
+            .par_iter()
+            .map(|&(i, measure)| {
+                let requirement = Requirement::new(Floor::ZERO, measure);
+                let cheapest = baselines
+                    .iter()
+                    .find(|(b, _)| *b == i)
+                    .map(|(_, baseline)| baseline)
+                    .filter(|b| b.method == Method::SearchPerProduct && b.status == Status::Optimal)
+                    .and_then(|b| b.plan.as_ref())
+                    .map(|plan| &plan.plan);
+                Prepared::with_cheapest(&loaded[i].instance, requirement, &settings, cheapest)
+                    .map(|prepared| ((i, measure), prepared))
+            })
+            .collect::<Result<Vec<((usize, Measure), Prepared)>, SolverError>>()
+            .map_err(OptimizeError::from)?;
         let baseline_of = |instance: usize| {
             &baselines
                 .iter()
