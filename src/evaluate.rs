@@ -160,8 +160,9 @@ fn evaluate_with(instance: &Instance, plan: &Plan, parallel_fills: usize) -> Eva
     // assembled in-house, the assembly) allow. Capacity surviving scenario k
     // is Σ_o (1 − a_{k,o}) Cap_o over the product's options, in their order;
     // a_{k,o} is 0 for options k does not name, so a product k leaves alone
-    // keeps its whole capacity (a scenario with a least loss names them all). `survival` holds 1 − a_{k,o} for the current
-    // scenario only (no scenario × option matrix). Each scenario's fills are
+    // keeps its whole capacity (a scenario with a least loss names them
+    // all). `survival` holds 1 − a_{k,o} for the current scenario only (no
+    // scenario × option matrix). Each scenario's fills are
     // one column, computed on its own (large instances in parallel) and
     // stored one after another: `fill` is column-major.
     let whole: Vec<f64> = instance
