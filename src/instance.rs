@@ -227,8 +227,9 @@ impl Scenario {
 /// A scenario's losses a_{k,o}: a least loss that every option of the
 /// instance takes (from a row that names every option, `*` and no other
 /// filter; 0 without one), and the options that lose more, sorted by
-/// option. A scenario hitting every option at XL lists only the few that
-/// lose more, instead of all 30,000 (the parse wrote 29 MB of losses).
+/// option. A scenario with a `*` row at XL lists only the options that
+/// lose more (a region's 3,750), instead of all 30,000: XL's scenarios
+/// list 0.83 million losses instead of 1.82 million (29 MB).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Losses {
     least: f64,

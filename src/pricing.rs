@@ -76,7 +76,7 @@ impl Touches {
 
 /// The scenarios that touch each product ([`Touches`]).
 ///
-/// The products are read in chunks of [`TOUCH_CHUNK`] on the rayon
+/// The products are read in chunks of 64 (`TOUCH_CHUNK`) on the rayon
 /// workers. A scenario with a least loss touches every product with
 /// options, whose row starts at that loss. A chunk then reads, in each
 /// scenario, the larger losses between its lowest and highest option (one
