@@ -414,9 +414,11 @@ pub fn read_options(table: &Table) -> Result<OptionsInput, Vec<InputError>> {
     let mut next = Vec::new();
     read_block(table, columns, blocks[0], parallel, &mut current);
     for (b, &block) in blocks.iter().enumerate() {
-        let values = &mut current;
+        // This block's values, read before (the first block) or beside the
+        // previous join.
+        let ready = &mut current;
         let mut join_block = || {
-            for (row, values) in block.iter().zip(values.drain(..)) {
+            for (row, values) in block.iter().zip(ready.drain(..)) {
                 let cells = Cells::new(table, row);
                 let values = match values {
                     Ok(values) => values,
