@@ -139,6 +139,16 @@ pub struct Baseline {
 }
 
 impl Baseline {
+    /// Every product's cheapest plan, when the baseline is the exact
+    /// search's optimum: column generation may take it as its cheapest
+    /// columns ([`Prepared::with_cheapest`]) instead of searching again.
+    pub fn cheapest_plans(&self) -> Option<&Plan> {
+        self.plan
+            .as_ref()
+            .filter(|_| self.method == Method::SearchPerProduct && self.status == Status::Optimal)
+            .map(|plan| &plan.plan)
+    }
+
     /// [`attainable`] for `measure` on `instance` (the one this baseline was
     /// solved for), computed once per baseline.
     fn attainable(&self, instance: &Instance, measure: Measure) -> Attainable {
@@ -309,19 +319,10 @@ pub fn optimize_against(
     // the baseline's plans from the exact search as its cheapest columns
     // (the same search; preparing at L took 0.020–0.026 s instead of 0.026 s).
     let started = std::time::Instant::now();
-    let own: Option<Prepared> = match (prepared, &baseline.plan) {
-        (None, Some(plan))
-            if baseline.method == Method::SearchPerProduct
-                && baseline.status == Status::Optimal
-                && crate::colgen::applies(instance, requirement) =>
-        {
-            Some(Prepared::with_cheapest(
-                instance,
-                requirement,
-                settings,
-                Some(&plan.plan),
-            )?)
-        }
+    let own: Option<Prepared> = match (prepared, baseline.cheapest_plans()) {
+        (None, Some(plan)) if crate::colgen::applies(instance, requirement) => Some(
+            Prepared::with_cheapest(instance, requirement, settings, Some(plan))?,
+        ),
         _ => None,
     };
     let preparing = started.elapsed().as_secs_f64();

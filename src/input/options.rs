@@ -296,6 +296,98 @@ struct RowValues<'a> {
     range_errors: Vec<InputError>,
 }
 
+/// Option rows joined into products, in row order.
+#[derive(Default)]
+struct Joined<'t> {
+    products: Vec<Product>,
+    /// Each product's first row and its product-level values.
+    first_rows: Vec<(u64, ProductFields)>,
+    product_index: HashMap<&'t str, ProductId>,
+    /// The last row's product: a product's rows usually follow one another.
+    last: Option<(&'t str, ProductId)>,
+    options: Vec<SourcingOption>,
+    /// The spreadsheet row of each option.
+    option_rows: Vec<u64>,
+}
+
+impl<'t> Joined<'t> {
+    /// Joins `row`, read as `values`, to its product; its problems go to `errors`.
+    fn add(
+        &mut self,
+        table: &'t Table,
+        row: &Row,
+        values: Result<RowValues<'t>, Vec<InputError>>,
+        errors: &mut Vec<InputError>,
+    ) {
+        let cells = Cells::new(table, row);
+        let values = match values {
+            Ok(values) => values,
+            Err(row_errors) => {
+                errors.extend(row_errors);
+                return;
+            }
+        };
+        errors.extend(values.range_errors);
+        let (product, fields) = (values.product, values.fields);
+
+        // A product's rows usually follow one another: no lookup then.
+        let known = match self.last {
+            Some((name, id)) if name == product => Some(id),
+            _ => self.product_index.get(product).copied(),
+        };
+        let product_id = match known {
+            Some(id) => {
+                let (first_row, first) = &self.first_rows[id.0];
+                if let Some((column, here, there)) = fields.first_difference(first) {
+                    errors.push(cells.error(
+                        column,
+                        format!(
+                            "{here} disagrees with {there} on row {first_row} for product {}; \
+                             product-level values must be the same on every row of a product",
+                            show(product)
+                        ),
+                    ));
+                }
+                id
+            }
+            None => {
+                let id = ProductId(self.products.len());
+                self.product_index.insert(product, id);
+                self.products.push(Product {
+                    name: product.to_string(),
+                    demand_per_period: fields.demand,
+                    direct_demand_per_period: fields.demand,
+                    weight: fields.weight,
+                    holding_cost_per_unit: fields.holding_cost,
+                    max_reserve_units: fields.max_reserve,
+                    floor: fields.floor.and_then(Floor::new),
+                    policy: ProductPolicy {
+                        min_local_share: fields.min_local_share,
+                        max_region_share: fields.max_region_share,
+                    },
+                    options: Vec::new(),
+                });
+                self.first_rows.push((row.line, fields));
+                id
+            }
+        };
+        self.last = Some((product, product_id));
+        self.option_rows.push(row.line);
+        let option_id = OptionId(self.options.len());
+        self.products[product_id.0].options.push(option_id);
+        self.options.push(SourcingOption {
+            product: product_id,
+            supplier: values.supplier,
+            region: values.region,
+            local: values.local,
+            unit_cost: values.unit_cost,
+            capacity_per_period: values.capacity,
+            fixed_cost_per_period: values.fixed_cost.unwrap_or(0.0),
+            module: values.module,
+        });
+    }
+}
+
 /// Reads the rows of `block` into `into`, in order (in parallel when asked).
 fn read_block<'a>(
     table: &'a Table,
@@ -396,13 +488,11 @@ pub fn read_options(table: &Table) -> Result<OptionsInput, Vec<InputError>> {
     }
 
     let rows = table.rows.len();
-    let mut products: Vec<Product> = Vec::new();
-    let mut first_rows: Vec<(u64, ProductFields)> = Vec::new();
-    let mut product_index: HashMap<&str, ProductId> = HashMap::default();
-    let mut last: Option<(&str, ProductId)> = None;
-    let mut options = Vec::with_capacity(rows);
-    // The spreadsheet row of each option.
-    let mut option_rows: Vec<u64> = Vec::with_capacity(rows);
+    let mut joined = Joined {
+        options: Vec::with_capacity(rows),
+        option_rows: Vec::with_capacity(rows),
+        ..Joined::default()
+    };
     let columns = &OptionColumns::of(table);
 
     // Each row's cells are read on their own, large tables in parallel, a
@@ -419,72 +509,7 @@ pub fn read_options(table: &Table) -> Result<OptionsInput, Vec<InputError>> {
         let ready = &mut current;
         let mut join_block = || {
             for (row, values) in block.iter().zip(ready.drain(..)) {
-                let cells = Cells::new(table, row);
-                let values = match values {
-                    Ok(values) => values,
-                    Err(row_errors) => {
-                        errors.extend(row_errors);
-                        continue;
-                    }
-                };
-                errors.extend(values.range_errors);
-                let (product, fields) = (values.product, values.fields);
-
-                // A product's rows usually follow one another: no lookup then.
-                let known = match last {
-                    Some((name, id)) if name == product => Some(id),
-                    _ => product_index.get(product).copied(),
-                };
-                let product_id = match known {
-                    Some(id) => {
-                        let (first_row, first) = &first_rows[id.0];
-                        if let Some((column, here, there)) = fields.first_difference(first) {
-                            errors.push(cells.error(
-                                column,
-                                format!(
-                                    "{here} disagrees with {there} on row {first_row} for product {}; \
-                                     product-level values must be the same on every row of a product",
-                                    show(product)
-                                ),
-                            ));
-                        }
-                        id
-                    }
-                    None => {
-                        let id = ProductId(products.len());
-                        product_index.insert(product, id);
-                        products.push(Product {
-                            name: product.to_string(),
-                            demand_per_period: fields.demand,
-                            direct_demand_per_period: fields.demand,
-                            weight: fields.weight,
-                            holding_cost_per_unit: fields.holding_cost,
-                            max_reserve_units: fields.max_reserve,
-                            floor: fields.floor.and_then(Floor::new),
-                            policy: ProductPolicy {
-                                min_local_share: fields.min_local_share,
-                                max_region_share: fields.max_region_share,
-                            },
-                            options: Vec::new(),
-                        });
-                        first_rows.push((row.line, fields));
-                        id
-                    }
-                };
-                last = Some((product, product_id));
-                option_rows.push(row.line);
-                let option_id = OptionId(options.len());
-                products[product_id.0].options.push(option_id);
-                options.push(SourcingOption {
-                    product: product_id,
-                    supplier: values.supplier,
-                    region: values.region,
-                    local: values.local,
-                    unit_cost: values.unit_cost,
-                    capacity_per_period: values.capacity,
-                    fixed_cost_per_period: values.fixed_cost.unwrap_or(0.0),
-                    module: values.module,
-                });
+                joined.add(table, row, values, &mut errors);
             }
         };
         match blocks.get(b + 1) {
@@ -503,6 +528,13 @@ pub fn read_options(table: &Table) -> Result<OptionsInput, Vec<InputError>> {
         std::mem::swap(&mut current, &mut next);
     }
 
+    let Joined {
+        products,
+        first_rows,
+        options,
+        option_rows,
+        ..
+    } = joined;
     // A supplier listed twice for a product: each repeat names the row before.
     let mut listed: Vec<(&str, u64)> = Vec::new();
     for product in products.iter().filter(|p| p.options.len() > 1) {

@@ -36,6 +36,19 @@ impl Rule {
             .any(|p| p.options.is_empty() && p.name == self.product)
     }
 
+    /// The filter that picks the rule's candidate options.
+    fn filter(&self) -> Filter {
+        if !self.product.is_empty() {
+            Filter::Product
+        } else if !self.supplier.is_empty() {
+            Filter::Supplier
+        } else if !self.any_region {
+            Filter::Region
+        } else {
+            Filter::Everything
+        }
+    }
+
     /// Whether the rule hits every option (`*` and no other filter).
     fn matches_everything(&self) -> bool {
         self.filter() == Filter::Everything
@@ -67,20 +80,6 @@ enum Filter {
     Supplier,
     Region,
     Everything,
-}
-
-impl Rule {
-    fn filter(&self) -> Filter {
-        if !self.product.is_empty() {
-            Filter::Product
-        } else if !self.supplier.is_empty() {
-            Filter::Supplier
-        } else if !self.any_region {
-            Filter::Region
-        } else {
-            Filter::Everything
-        }
-    }
 }
 
 /// The options by region, supplier and product name, so a row's options

@@ -23,7 +23,6 @@ use crate::plan::Plan;
 use crate::report::{num, Action};
 use crate::solve::Settings;
 use crate::solve::SolverError;
-use crate::solve::{Method, Status};
 use frontier::FrontierRow;
 
 /// Parses `a:b:step` (from a to b inclusive) or a comma list `0.5,0.9`.
@@ -507,22 +506,6 @@ pub fn run(
             .par_iter()
             .map(|&i| Ok((i, baseline(&loaded[i].instance, &settings)?)))
             .collect::<Result<Vec<(usize, Baseline)>, OptimizeError>>()?;
-        let prepared = series
-            .par_iter()
-            .map(|&(i, measure)| {
-                let requirement = Requirement::new(Floor::ZERO, measure);
-                let cheapest = baselines
-                    .iter()
-                    .find(|(b, _)| *b == i)
-                    .map(|(_, baseline)| baseline)
-                    .filter(|b| b.method == Method::SearchPerProduct && b.status == Status::Optimal)
-                    .and_then(|b| b.plan.as_ref())
-                    .map(|plan| &plan.plan);
-                Prepared::with_cheapest(&loaded[i].instance, requirement, &settings, cheapest)
-                    .map(|prepared| ((i, measure), prepared))
-            })
-            .collect::<Result<Vec<((usize, Measure), Prepared)>, SolverError>>()
-            .map_err(OptimizeError::from)?;
         let baseline_of = |instance: usize| {
             &baselines
                 .iter()
@@ -530,6 +513,16 @@ pub fn run(
                 .expect("a baseline for every instance with points")
                 .1
         };
+        let prepared = series
+            .par_iter()
+            .map(|&(i, measure)| {
+                let requirement = Requirement::new(Floor::ZERO, measure);
+                let cheapest = baseline_of(i).cheapest_plans();
+                Prepared::with_cheapest(&loaded[i].instance, requirement, &settings, cheapest)
+                    .map(|prepared| ((i, measure), prepared))
+            })
+            .collect::<Result<Vec<((usize, Measure), Prepared)>, SolverError>>()
+            .map_err(OptimizeError::from)?;
         let prepared_for = |point: &Point| {
             prepared
                 .iter()
