@@ -2,17 +2,54 @@
 
 use super::{local_share, num, Action};
 use crate::evaluate::Evaluation;
-use crate::instance::{Instance, ProductId, ScenarioId};
+use rayon::prelude::*;
+
+use crate::instance::{Instance, OptionId, ProductId, ScenarioId};
 use crate::plan::Plan;
 
 /// A CSV table with `\n` line ends, rendered in memory.
 pub fn render(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let mut text = render_rows(std::iter::once(header));
+    text.push_str(&render_rows(rows));
+    text
+}
+
+/// Rows per block that [`render_parallel`] renders on one worker.
+const RENDER_BLOCK: usize = 2048;
+
+/// [`render`] for `count` rows, row `i` made by `row(i)` (a plan's options,
+/// its products): blocks of rows made and rendered on the rayon workers,
+/// then joined in order. The same text as [`render`]: each record is
+/// written on its own.
+pub fn render_parallel(
+    header: &[&str],
+    count: usize,
+    row: impl Fn(usize) -> Vec<String> + Sync,
+) -> String {
+    let blocks: Vec<String> = (0..count.div_ceil(RENDER_BLOCK))
+        .into_par_iter()
+        .map(|block| {
+            let rows = block * RENDER_BLOCK..((block + 1) * RENDER_BLOCK).min(count);
+            render_rows(rows.map(&row))
+        })
+        .collect();
+    let mut text = render_rows(std::iter::once(header));
+    text.reserve(blocks.iter().map(String::len).sum());
+    for block in blocks {
+        text.push_str(&block);
+    }
+    text
+}
+
+/// CSV records, each ended by `\n`.
+fn render_rows<R: AsRef<[C]>, C: AsRef<[u8]>>(rows: impl Iterator<Item = R>) -> String {
     let mut writer = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
-    writer.write_record(header).expect("writing to memory");
     for row in rows {
-        writer.write_record(&row).expect("writing to memory");
+        writer
+            .write_record(row.as_ref())
+            .expect("writing to memory");
     }
     let bytes = writer.into_inner().expect("writing to memory");
     String::from_utf8(bytes).expect("all cells are UTF-8")
@@ -20,12 +57,14 @@ pub fn render(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Strin
 
 /// plan.csv: one row per option, in input order.
 pub fn plan_csv(instance: &Instance, plan: &Plan) -> String {
-    render(
+    render_parallel(
         &[
             "product", "supplier", "region", "local", "selected", "quantity", "share", "modules",
             "capacity",
         ],
-        instance.option_ids().map(|o| {
+        instance.options.len(),
+        |o| {
+            let o = OptionId(o);
             let option = instance.option(o);
             let decision = plan.option(o);
             let demand = instance.product(option.product).demand_per_period;
@@ -40,7 +79,7 @@ pub fn plan_csv(instance: &Instance, plan: &Plan) -> String {
                 decision.modules.to_string(),
                 num(plan.capacity_per_period(instance, o)),
             ]
-        }),
+        },
     )
 }
 
@@ -64,7 +103,7 @@ pub fn products_csv(
     evaluation: &Evaluation,
     baseline: Option<&Plan>,
 ) -> String {
-    render(
+    render_parallel(
         &[
             "product",
             "demand",
@@ -80,7 +119,9 @@ pub fn products_csv(
             "requirement",
             "dependents",
         ],
-        instance.product_ids().map(|p| {
+        instance.products.len(),
+        |p| {
+            let p = ProductId(p);
             let product = instance.product(p);
             let reserve = plan.reserve(p);
             let worst = evaluation.worst_scenario_of(p);
@@ -99,7 +140,7 @@ pub fn products_csv(
                 num(product.demand_per_period),
                 instance.final_dependents(p).len().to_string(),
             ]
-        }),
+        },
     )
 }
 
@@ -161,4 +202,44 @@ pub fn scenarios_csv(instance: &Instance, evaluation: &Evaluation) -> String {
             ]
         }),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{render, render_parallel, RENDER_BLOCK};
+
+    /// Rows over several blocks, some cells needing quotes (a comma, a quote,
+    /// a line break) and some empty.
+    fn row(i: usize) -> Vec<String> {
+        vec![
+            format!("p{i}"),
+            match i % 4 {
+                0 => format!("a,{i}"),
+                1 => format!("say \"{i}\""),
+                2 => format!("two\nlines {i}"),
+                _ => String::new(),
+            },
+            (i as f64 / 7.0).to_string(),
+        ]
+    }
+
+    #[test]
+    fn parallel_blocks_give_the_sequential_text() {
+        let header = ["product", "note", "value"];
+        for count in [0, 1, RENDER_BLOCK, 2 * RENDER_BLOCK + 17] {
+            let parallel = render_parallel(&header, count, row);
+            assert_eq!(
+                parallel,
+                render(&header, (0..count).map(row)),
+                "{count} rows"
+            );
+            // Every row, in order: the records read back.
+            let mut reader = ::csv::Reader::from_reader(parallel.as_bytes());
+            let read: Vec<Vec<String>> = reader
+                .records()
+                .map(|r| r.unwrap().iter().map(str::to_string).collect())
+                .collect();
+            assert_eq!(read, (0..count).map(row).collect::<Vec<_>>());
+        }
+    }
 }

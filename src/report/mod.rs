@@ -11,7 +11,41 @@ pub mod json;
 pub mod text;
 
 use crate::instance::{Instance, ProductId};
+use crate::optimize::Solution;
 use crate::plan::Plan;
+
+/// The files `divopt solve --out DIR` writes for a solution, by name (plan,
+/// products, scenarios, summary, and the links with a bill of materials);
+/// `None` without a plan.
+pub fn solution_files(
+    instance: &Instance,
+    solution: &Solution,
+    summary: &json::Summary,
+) -> Option<Vec<(&'static str, String)>> {
+    let best = solution.best.as_ref()?;
+    let baseline = solution.baseline.as_ref().map(|b| &b.plan);
+    let mut files = vec![
+        ("plan.csv", csv::plan_csv(instance, &best.plan)),
+        (
+            "products.csv",
+            csv::products_csv(instance, &best.plan, &best.evaluation, baseline),
+        ),
+        (
+            "scenarios.csv",
+            csv::scenarios_csv(instance, &best.evaluation),
+        ),
+        ("summary.json", json::summary_json(summary)),
+    ];
+    if !instance.bom.is_empty() {
+        files.push(("links.csv", csv::links_csv(instance, &best.evaluation)));
+    }
+    Some(files)
+}
+
+/// Below this size the shortest text of a number is also its rounded text
+/// whenever it has few enough decimals (see [`num`]); above 2^53 a number's
+/// shortest text and its exact value part.
+const SHORTEST_BELOW: f64 = 1e15;
 
 /// A plain decimal with at most 9 significant digits ("0" for |x| < 1e-9).
 pub fn num(x: f64) -> String {
@@ -23,6 +57,24 @@ pub fn num(x: f64) -> String {
     }
     let magnitude = x.abs().log10().floor() as i32;
     let decimals = (8 - magnitude).clamp(0, 12) as usize;
+    // The shortest text that reads back as x (Rust's `Display`: no exponent,
+    // no trailing zeros) lies within half a unit in the last place of x,
+    // far less than half a step of the `decimals`-th decimal. When it has
+    // no more decimals than that, it is x rounded to them: the text below,
+    // found without formatting twice (most values in a plan were rounded to
+    // 9 digits already, [`rounded`]).
+    if x.abs() < SHORTEST_BELOW {
+        let shortest = x.to_string();
+        let shortest_decimals = shortest.find('.').map_or(0, |dot| shortest.len() - dot - 1);
+        if shortest_decimals <= decimals {
+            return shortest;
+        }
+    }
+    rounded_text(x, decimals)
+}
+
+/// `x` (|x| ≥ 1e-9) rounded to `decimals` decimals, trailing zeros cut.
+fn rounded_text(x: f64, decimals: usize) -> String {
     let text = format!("{x:.decimals$}");
     let text = if text.contains('.') {
         text.trim_end_matches('0').trim_end_matches('.')
@@ -104,7 +156,36 @@ pub fn local_share(instance: &Instance, plan: &Plan, p: ProductId) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::num;
+    use super::{num, rounded_text};
+    use proptest::prelude::*;
+
+    /// [`num`] by its definition: always rounded to the decimals of 9
+    /// significant digits.
+    fn num_by_definition(x: f64) -> String {
+        if x.abs() < 1e-9 {
+            return "0".to_string();
+        }
+        let magnitude = x.abs().log10().floor() as i32;
+        rounded_text(x, (8 - magnitude).clamp(0, 12) as usize)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The shortest-text shortcut gives the rounded text: on raw values of
+        /// every size, and on values with few digits (as plans hold).
+        #[test]
+        fn the_shortcut_is_the_rounded_text(
+            mantissa in -1e9f64..1e9,
+            exponent in -18i32..16,
+            digits in 0usize..12,
+        ) {
+            let raw = mantissa * 10f64.powi(exponent);
+            prop_assert_eq!(num(raw), num_by_definition(raw));
+            let short: f64 = format!("{:.digits$e}", raw).parse().unwrap();
+            prop_assert_eq!(num(short), num_by_definition(short));
+        }
+    }
 
     #[test]
     fn numbers_are_plain_and_stable() {
@@ -119,5 +200,11 @@ mod tests {
         assert_eq!(num(0.000123), "0.000123");
         assert_eq!(num(-5.5), "-5.5");
         assert_eq!(num(299.99999999997), "300");
+        // Near and above 2^53 the exact value is printed, not the shortest text.
+        assert_eq!(num(1e23), "99999999999999991611392");
+        assert_eq!(num(123456789012.0), "123456789012");
+        assert_eq!(num(0.1 + 0.2), "0.3");
+        assert_eq!(num(1.0000000004), "1");
+        assert_eq!(num(1.0000000005), num_by_definition(1.0000000005));
     }
 }
