@@ -1,9 +1,9 @@
 //! plan.csv, products.csv and scenarios.csv (schemas in README.md).
 
-use super::{local_share, num, Action};
-use crate::evaluate::Evaluation;
 use rayon::prelude::*;
 
+use super::{local_share, num, Action};
+use crate::evaluate::Evaluation;
 use crate::instance::{Instance, OptionId, ProductId, ScenarioId};
 use crate::plan::Plan;
 

@@ -43,8 +43,9 @@ pub fn solution_files(
 }
 
 /// Below this size the shortest text of a number is also its rounded text
-/// whenever it has few enough decimals (see [`num`]); above 2^53 a number's
-/// shortest text and its exact value part.
+/// whenever it has few enough decimals (see [`num`]). From 2^53 (about
+/// 9e15) on, numbers are integers whose shortest text can differ from the
+/// exact value that the rounding prints (1e23 is 99999999999999991611392).
 const SHORTEST_BELOW: f64 = 1e15;
 
 /// A plain decimal with at most 9 significant digits ("0" for |x| < 1e-9).
@@ -60,9 +61,9 @@ pub fn num(x: f64) -> String {
     // The shortest text that reads back as x (Rust's `Display`: no exponent,
     // no trailing zeros) lies within half a unit in the last place of x,
     // far less than half a step of the `decimals`-th decimal. When it has
-    // no more decimals than that, it is x rounded to them: the text below,
-    // found without formatting twice (most values in a plan were rounded to
-    // 9 digits already, [`rounded`]).
+    // no more decimals than that, it is already x rounded to them, and the
+    // rounding (a second, slower formatting) is skipped. Most numbers in a
+    // plan were rounded to 9 digits already ([`rounded`]).
     if x.abs() < SHORTEST_BELOW {
         let shortest = x.to_string();
         let shortest_decimals = shortest.find('.').map_or(0, |dot| shortest.len() - dot - 1);
