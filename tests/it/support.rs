@@ -245,13 +245,12 @@ impl Builder {
         probability: Option<f64>,
         losses: &[(OptionId, f64)],
     ) -> &mut Self {
-        let losses = losses.iter().copied();
         self.instance.scenarios.push(Scenario {
             name: name.to_string(),
             kind: String::new(),
             duration_periods: duration,
             probability,
-            losses: losses.into_iter().collect(),
+            losses: losses.iter().copied().collect(),
             assembly_losses: Vec::new(),
         });
         self
