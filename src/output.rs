@@ -74,11 +74,8 @@ pub fn write_all<C: AsRef<[u8]>>(dir: &Path, files: &[(&str, C)]) -> Result<(), 
     let mut staged = Vec::with_capacity(files.len());
     for (name, contents) in files {
         let target = dir.join(name);
-        let mut temp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(fail(&target))?;
+        let mut temp =
+            temp_file_for(&target, &format!(".{name}."), ".tmp").map_err(fail(&target))?;
         pending().temps.push(temp.path().to_path_buf());
         temp.write_all(contents.as_ref()).map_err(fail(&target))?;
         temp.as_file().sync_all().map_err(fail(&target))?;
@@ -110,6 +107,38 @@ pub fn write_all<C: AsRef<[u8]>>(dir: &Path, files: &[(&str, C)]) -> Result<(), 
         remove_temps_and_exit(&mut state);
     }
     result
+}
+
+/// A temporary file beside `target` (named `prefix`, random letters,
+/// `suffix`) with the permissions the file should end up with: those of
+/// `target` when it exists, so that replacing a file keeps its mode as
+/// writing into it would, else those of any new file (read and write for
+/// everyone, less the umask; tempfile's own default would be owner-only).
+pub fn temp_file_for(
+    target: &Path,
+    prefix: &str,
+    suffix: &str,
+) -> std::io::Result<tempfile::NamedTempFile> {
+    let dir = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(prefix).suffix(suffix);
+    let existing = std::fs::metadata(target)
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.permissions());
+    #[cfg(unix)]
+    if existing.is_none() {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let temp = builder.tempfile_in(dir)?;
+    if let Some(permissions) = existing {
+        temp.as_file().set_permissions(permissions)?;
+    }
+    Ok(temp)
 }
 
 /// Writes one file atomically (temporary file, then rename).
@@ -151,5 +180,34 @@ mod tests {
         std::fs::write(dir.path().join("file"), "x").unwrap();
         let err = write_all(&dir.path().join("file"), &[("a.csv", "")]).unwrap_err();
         assert!(err.to_string().contains("cannot write"));
+    }
+
+    /// Output files are as readable as any file the user creates (umask
+    /// applies), and a file written over keeps its mode.
+    #[cfg(unix)]
+    #[test]
+    fn new_files_follow_the_umask_and_replaced_files_keep_their_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| {
+            format!(
+                "{:o}",
+                std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+            )
+        };
+        let dir = tempfile::tempdir().unwrap();
+        // What a plain new file gets under this process's umask.
+        let plain = dir.path().join("plain");
+        std::fs::write(&plain, "").unwrap();
+        let new = dir.path().join("new.csv");
+        write_file(&new, b"1\n").unwrap();
+        // (Under the usual umask 022 that is 0644; tempfile alone gives 0600.)
+        assert_eq!(mode(&new), mode(&plain));
+
+        let kept = dir.path().join("kept.csv");
+        std::fs::write(&kept, "old").unwrap();
+        std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_file(&kept, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&kept).unwrap(), "new");
+        assert_eq!(mode(&kept), "640");
     }
 }

@@ -144,15 +144,8 @@ fn write_model_atomically(
     requirement: Requirement,
     path: &std::path::Path,
 ) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => std::path::Path::new("."),
-    };
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("lp");
-    let temp = tempfile::Builder::new()
-        .prefix(".model.")
-        .suffix(&format!(".{extension}"))
-        .tempfile_in(dir)?;
+    let temp = crate::output::temp_file_for(path, ".model.", &format!(".{extension}"))?;
     crate::solve::write_model(instance, requirement, temp.path())?;
     temp.persist(path)?;
     Ok(())
