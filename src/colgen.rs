@@ -549,7 +549,7 @@ pub fn solve_prepared(
         }
         let lp_gap = (master_value - bound) / master_value.abs().max(1e-9);
         if settings.verbose {
-            eprintln!(
+            to_stderr!(
                 "divopt: column generation round {round}: master LP {master_value:.6e} \
                  ({lp_seconds:.2} s), bound {bound:.6e} (gap {lp_gap:.2e}), {added} new plans, \
                  {} in all, {:.2} s",
@@ -659,7 +659,7 @@ pub fn solve_prepared(
         })
     };
     if settings.verbose {
-        eprintln!(
+        to_stderr!(
             "divopt: binary master over the {} products the LP leaves fractional: {}, {:.2} s",
             settled.iter().filter(|&&s| !s).count(),
             choice
@@ -716,7 +716,7 @@ pub fn solve_prepared(
                 }
             }
             if settings.verbose {
-                eprintln!(
+                to_stderr!(
                     "divopt: binary master over the {} plans whose reduced cost is within {share} \
                      of the room: {}, {:.2} s",
                     promising.iter().filter(|&&p| p).count(),
@@ -777,7 +777,7 @@ pub fn solve_prepared(
         });
     }
     if settings.verbose {
-        eprintln!(
+        to_stderr!(
             "divopt: the column-generation plan is not within the gap; solving the whole \
              model from it"
         );

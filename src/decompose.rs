@@ -109,7 +109,7 @@ pub fn search(
 ) -> Result<Outcome, SolverError> {
     let started = Instant::now();
     if settings.verbose {
-        eprintln!(
+        to_stderr!(
             "divopt: nothing couples the products in this model (the floor-0 baseline, or \
              the `each` measure); each product's cheapest plan comes from an exact search"
         );
@@ -235,7 +235,7 @@ pub fn solve_blocks(
     let started = Instant::now();
     let blocks = blocks(instance);
     if settings.verbose {
-        eprintln!(
+        to_stderr!(
             "divopt: solving {} products one at a time, since nothing couples them in \
              this model (the floor-0 baseline, or the `each` measure); their HiGHS logs \
              are not shown",

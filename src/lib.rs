@@ -11,6 +11,16 @@
 //! and [`colgen`] (column generation when a floor couples them).
 //! [`optimize`] runs the steps for `divopt solve`; [`cli`] is the command line.
 
+/// `eprintln!` for messages (notes, progress, errors) that does not panic
+/// when stderr is closed (`divopt … 2>&1 | head`): a line nobody can read
+/// is dropped instead.
+macro_rules! to_stderr {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod attainable;
 pub mod chokepoints;
 pub mod cli;

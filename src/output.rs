@@ -37,7 +37,7 @@ fn remove_temps_and_exit(state: &mut Pending) -> ! {
     for temp in state.temps.drain(..) {
         let _ = std::fs::remove_file(temp);
     }
-    eprintln!("interrupted: stopped before writing any output file");
+    to_stderr!("interrupted: stopped before writing any output file");
     std::process::exit(INTERRUPTED_EXIT);
 }
 

@@ -227,7 +227,7 @@ pub fn solve_formulation(
         let cost: f64 = crate::evaluate::product_costs(instance, &plan).iter().sum();
         if (cost - objective).abs() > 1e-7 * cost.abs().max(1.0) {
             if settings.verbose {
-                eprintln!(
+                to_stderr!(
                     "divopt: HiGHS returned the starting plan (cost {cost}) with the objective \
                      {objective}; solving again without it"
                 );

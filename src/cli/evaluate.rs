@@ -13,24 +13,24 @@ pub fn evaluate_command(args: &EvaluateArgs) -> anyhow::Result<u8> {
     let plan = match crate::input::load_plan(&args.plan, &instance) {
         Ok(input) => {
             for warning in &input.warnings {
-                eprintln!("note: {warning}");
+                to_stderr!("note: {warning}");
             }
             input.plan
         }
         Err(errors) => {
-            eprintln!("error: {} problem(s) in the plan:", errors.0.len());
-            eprintln!("{errors}");
+            to_stderr!("error: {} problem(s) in the plan:", errors.0.len());
+            to_stderr!("{errors}");
             return Ok(exit::BAD_INPUT);
         }
     };
     let problems = check_plan(&instance, &plan);
     if !problems.is_empty() {
-        eprintln!(
+        to_stderr!(
             "error: the plan {} does not fit the options file:",
             args.plan.display()
         );
         for problem in &problems {
-            eprintln!("  {problem}");
+            to_stderr!("  {problem}");
         }
         return Ok(exit::BAD_INPUT);
     }
@@ -71,7 +71,7 @@ pub fn evaluate_command(args: &EvaluateArgs) -> anyhow::Result<u8> {
         let result = match crate::montecarlo::simulate(&instance, &plan, &spec) {
             Ok(result) => result,
             Err(error) => {
-                eprintln!("error: {error}");
+                to_stderr!("error: {error}");
                 return Ok(exit::BAD_INPUT);
             }
         };
@@ -95,13 +95,13 @@ pub fn evaluate_command(args: &EvaluateArgs) -> anyhow::Result<u8> {
             let chart = crate::montecarlo::histogram_chart(&result, args.floor.value(), format)
                 .map_err(|e| anyhow::anyhow!("cannot draw the histogram: {e}"))?;
             crate::output::write_file(hist, &chart)?;
-            eprintln!("wrote {}", hist.display());
+            to_stderr!("wrote {}", hist.display());
         }
     }
     if let Some(dir) = &args.out {
         crate::output::write_all(dir, &files)?;
         let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
-        eprintln!("wrote {} to {}", names.join(", "), dir.display());
+        to_stderr!("wrote {} to {}", names.join(", "), dir.display());
     }
     print_stdout(&text)?;
     Ok(exit::SOLVED)
@@ -120,7 +120,7 @@ pub fn chokepoints_command(args: &super::ChokepointsArgs) -> anyhow::Result<u8> 
     if let Some(out) = &args.out {
         let csv = crate::chokepoints::chokepoints_csv(&instance, &verdicts);
         crate::output::write_file(out, csv.as_bytes())?;
-        eprintln!("wrote {}", out.display());
+        to_stderr!("wrote {}", out.display());
     }
     print_stdout(&report::text::chokepoints_text(
         &instance,
@@ -141,7 +141,7 @@ pub fn exposure_command(args: &super::ExposureArgs) -> anyhow::Result<u8> {
     let instance = match loaded {
         Ok(loaded) => {
             for warning in &loaded.warnings {
-                eprintln!("note: {warning}");
+                to_stderr!("note: {warning}");
             }
             loaded.instance
         }
@@ -153,7 +153,7 @@ pub fn exposure_command(args: &super::ExposureArgs) -> anyhow::Result<u8> {
             out,
             crate::exposure::exposure_csv(&instance, &rows).as_bytes(),
         )?;
-        eprintln!("wrote {}", out.display());
+        to_stderr!("wrote {}", out.display());
     }
     print_stdout(&report::text::exposure_text(&instance, &rows))?;
     Ok(exit::SOLVED)

@@ -275,8 +275,8 @@ pub(crate) fn positive(text: &str) -> Result<f64, String> {
 
 /// Prints every input problem; the exit code for bad input.
 pub(crate) fn input_failed(errors: &input::InputErrors) -> u8 {
-    eprintln!("error: {} problem(s) in the input:", errors.0.len());
-    eprintln!("{errors}");
+    to_stderr!("error: {} problem(s) in the input:", errors.0.len());
+    to_stderr!("{errors}");
     exit::BAD_INPUT
 }
 
@@ -344,7 +344,7 @@ impl InstanceArgs {
         match input::load_with_bom(&self.options, source, self.bom.as_deref()) {
             Ok(mut loaded) => {
                 for warning in &loaded.warnings {
-                    eprintln!("note: {warning}");
+                    to_stderr!("note: {warning}");
                 }
                 if let Some(limit) = self.max_region_share {
                     loaded.instance.limit_region_share(limit);
@@ -508,7 +508,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            eprintln!("error: {error:#}");
+            to_stderr!("error: {error:#}");
             ExitCode::from(exit::INTERNAL)
         }
     }

@@ -21,7 +21,7 @@ pub fn solve_command(args: &SolveArgs) -> anyhow::Result<u8> {
     if let Some(path) = &args.write_model {
         let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
         if !matches!(extension, "lp" | "mps") {
-            eprintln!(
+            to_stderr!(
                 "error: --write-model {}: the file must end in .lp or .mps",
                 path.display()
             );
@@ -29,7 +29,7 @@ pub fn solve_command(args: &SolveArgs) -> anyhow::Result<u8> {
         }
         let requirement = Requirement::new(args.floor, args.measure.into());
         write_model_atomically(instance, requirement, path)?;
-        eprintln!("wrote {}", path.display());
+        to_stderr!("wrote {}", path.display());
     }
     let (solution, budget_line) = match args.budget {
         None => (
@@ -92,10 +92,10 @@ pub fn solve_command(args: &SolveArgs) -> anyhow::Result<u8> {
         (Some(dir), Some(files)) => {
             crate::output::write_all(dir, &files)?;
             let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
-            eprintln!("wrote {} to {}", names.join(", "), dir.display());
+            to_stderr!("wrote {} to {}", names.join(", "), dir.display());
         }
         (Some(dir), None) => {
-            eprintln!("no plan, so nothing was written to {}", dir.display());
+            to_stderr!("no plan, so nothing was written to {}", dir.display());
         }
         (None, _) => {}
     }
@@ -124,14 +124,14 @@ pub fn generate_command(args: &GenerateArgs) -> anyhow::Result<u8> {
                     ("scenarios.csv", generated.scenarios_csv),
                 ],
             )?;
-            eprintln!(
+            to_stderr!(
                 "wrote options.csv and scenarios.csv to {}",
                 args.out.display()
             );
             Ok(exit::SOLVED)
         }
         Err(message) => {
-            eprintln!("error: {message}");
+            to_stderr!("error: {message}");
             Ok(exit::BAD_INPUT)
         }
     }

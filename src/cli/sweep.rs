@@ -55,7 +55,7 @@ impl Progress for Reporter {
             Reporter::Bar(bar) => bar.set_length(total as u64),
             Reporter::Lines { total: t, .. } => {
                 *t.lock().unwrap_or_else(|e| e.into_inner()) = total;
-                eprintln!("sweep: {total} points to solve");
+                to_stderr!("sweep: {total} points to solve");
             }
         }
     }
@@ -76,7 +76,7 @@ impl Progress for Reporter {
             Reporter::Lines { done, total } => {
                 let n = done.fetch_add(1, Ordering::SeqCst) + 1;
                 let total = *total.lock().unwrap_or_else(|e| e.into_inner());
-                eprintln!("sweep: {n}/{total} {what}");
+                to_stderr!("sweep: {n}/{total} {what}");
             }
         }
     }
@@ -93,7 +93,7 @@ fn write_plot(path: &Path, rows: &[FrontierRow]) -> anyhow::Result<()> {
     let bytes =
         plot::render(rows, format).map_err(|e| anyhow::anyhow!("cannot draw the chart: {e}"))?;
     crate::output::write_file(path, &bytes)?;
-    eprintln!("wrote {}", path.display());
+    to_stderr!("wrote {}", path.display());
     Ok(())
 }
 
@@ -108,7 +108,7 @@ fn print_max_floors(rows: &[FrontierRow]) {
                 || "no knee".to_string(),
                 |r| format!("knee at floor {}", num(r.floor)),
             );
-        eprintln!(
+        to_stderr!(
             "{input} ({scenarios}, {measure}): highest achievable floor {}, {knee}",
             num(max_floor)
         );
@@ -119,7 +119,7 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<u8> {
     let floors = match sweeping::parse_floors(&args.floors) {
         Ok(floors) => floors,
         Err(message) => {
-            eprintln!("error: --floors {message}");
+            to_stderr!("error: --floors {message}");
             return Ok(exit::BAD_INPUT);
         }
     };
@@ -178,7 +178,7 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<u8> {
         Err(other) => return Err(other.into()),
     };
     for warning in &result.warnings {
-        eprintln!("note: {warning}");
+        to_stderr!("note: {warning}");
     }
     let table = frontier::render(&result.rows);
     match &args.out {
@@ -188,7 +188,7 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<u8> {
                 // Every row is now in the frontier file.
                 let _ = std::fs::remove_file(journal);
             }
-            eprintln!(
+            to_stderr!(
                 "wrote {} ({} rows, {} solved in this run)",
                 out.display(),
                 result.rows.len(),
@@ -210,14 +210,14 @@ pub fn merge_command(args: &MergeArgs) -> anyhow::Result<u8> {
         let bytes = match std::fs::read(file) {
             Ok(bytes) => bytes,
             Err(e) => {
-                eprintln!("error: {}: cannot be read: {e}", file.display());
+                to_stderr!("error: {}: cannot be read: {e}", file.display());
                 return Ok(exit::BAD_INPUT);
             }
         };
         match frontier::parse(&file.display().to_string(), &bytes, false) {
             Ok(parsed) => rows.extend(parsed),
             Err(e) => {
-                eprintln!("error: {e}");
+                to_stderr!("error: {e}");
                 return Ok(exit::BAD_INPUT);
             }
         }
@@ -225,12 +225,12 @@ pub fn merge_command(args: &MergeArgs) -> anyhow::Result<u8> {
     let rows = match frontier::finish(rows) {
         Ok(rows) => rows,
         Err(message) => {
-            eprintln!("error: the files disagree: {message}");
+            to_stderr!("error: the files disagree: {message}");
             return Ok(exit::BAD_INPUT);
         }
     };
     crate::output::write_file(&args.out, frontier::render(&rows).as_bytes())?;
-    eprintln!("wrote {} ({} rows)", args.out.display(), rows.len());
+    to_stderr!("wrote {} ({} rows)", args.out.display(), rows.len());
     if let Some(plot) = &args.plot {
         write_plot(plot, &rows)?;
     }

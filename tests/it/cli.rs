@@ -472,3 +472,38 @@ fn the_summary_names_the_method() {
         .success()
         .stdout(predicate::str::contains("Method: whole model; model: "));
 }
+
+/// `divopt … 2>&1 | head -1`: messages to a closed stderr are dropped, not a
+/// panic (exit 101); the run ends as it would have.
+#[test]
+fn a_closed_stderr_does_not_change_the_outcome() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "options.csv", OPTIONS);
+    let run = |args: &[&str]| {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        std::process::Command::new(env!("CARGO_BIN_EXE_divopt"))
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(writer)
+            .status()
+            .unwrap()
+            .code()
+    };
+    let out = dir.path().join("out");
+    // Writes the files and says so on stderr.
+    assert_eq!(
+        run(&[
+            "solve",
+            options.to_str().unwrap(),
+            "--floor",
+            "0.9",
+            "--out",
+            out.to_str().unwrap()
+        ]),
+        Some(0)
+    );
+    assert!(out.join("plan.csv").exists());
+    // An input error, reported on stderr.
+    assert_eq!(run(&["solve", "no-such-file.csv"]), Some(2));
+}
