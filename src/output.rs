@@ -55,12 +55,63 @@ pub fn exit_cleanly_on_interrupt() {
     });
 }
 
+/// A file or folder that cannot be written. Its message names the path and
+/// the reason, and for the common mistakes what to do.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot write {path}: {source}")]
+#[error("cannot write {}: {}", path.display(), reason(source))]
 pub struct OutputError {
     pub path: PathBuf,
-    #[source]
+    /// The cause (in the message already, so not a chained source: it
+    /// would be printed twice).
     pub source: std::io::Error,
+}
+
+fn reason(source: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match source.kind() {
+        ErrorKind::IsADirectory => "a folder of that name is in the way; give a file name".into(),
+        ErrorKind::AlreadyExists | ErrorKind::NotADirectory => {
+            "a file is in the way (the path, or a folder on it, is a file); give a folder name"
+                .into()
+        }
+        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => {
+            format!("{source}; choose a folder you can write to")
+        }
+        _ => source.to_string(),
+    }
+}
+
+impl OutputError {
+    fn new(path: &Path, source: std::io::Error) -> OutputError {
+        OutputError {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// Checks, before any work, that `dir` can be an output folder: not an
+/// existing file. (Whether it can be written shows when it is.)
+pub fn check_dir(dir: &Path) -> Result<(), OutputError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(OutputError::new(
+            dir,
+            std::io::Error::from(std::io::ErrorKind::NotADirectory),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks, before any work, that `path` can be an output file: not an
+/// existing folder.
+pub fn check_file(path: &Path) -> Result<(), OutputError> {
+    if path.is_dir() {
+        return Err(OutputError::new(
+            path,
+            std::io::Error::from(std::io::ErrorKind::IsADirectory),
+        ));
+    }
+    Ok(())
 }
 
 /// Writes `files` (name, contents) into `dir`, creating it if needed. Either
@@ -70,7 +121,13 @@ pub fn write_all<C: AsRef<[u8]>>(dir: &Path, files: &[(&str, C)]) -> Result<(), 
         let path = path.to_path_buf();
         move |source| OutputError { path, source }
     };
+    check_dir(dir)?;
     std::fs::create_dir_all(dir).map_err(fail(dir))?;
+    // Renaming onto a folder fails; finding out before the first rename
+    // keeps the set whole.
+    for (name, _) in files {
+        check_file(&dir.join(name))?;
+    }
     let mut staged = Vec::with_capacity(files.len());
     for (name, contents) in files {
         let target = dir.join(name);
@@ -134,7 +191,11 @@ pub fn temp_file_for(
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    let temp = builder.tempfile_in(dir)?;
+    // tempfile's error names the temporary file, which means nothing to the
+    // user (the caller names the target): keep only the kind of failure.
+    let temp = builder
+        .tempfile_in(dir)
+        .map_err(|e| std::io::Error::from(e.kind()))?;
     if let Some(permissions) = existing {
         temp.as_file().set_permissions(permissions)?;
     }

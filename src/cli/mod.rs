@@ -41,23 +41,24 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Find the cheapest plan that meets a resilience floor in every scenario.
-    #[command(after_long_help = SOLVE_HELP)]
+    #[command(after_long_help = SOLVE_HELP, allow_negative_numbers = true)]
     Solve(SolveArgs),
     /// Sweep the floor: the cost-of-resilience frontier, its knee and a chart.
-    #[command(after_long_help = SWEEP_HELP)]
+    #[command(after_long_help = SWEEP_HELP, allow_negative_numbers = true)]
     Sweep(SweepArgs),
     /// Join frontier files of sharded sweeps into the file one run would write.
     Merge(MergeArgs),
     /// Score a given plan (solve's --out directory, or today's sourcing) against any scenarios.
-    #[command(after_long_help = EVALUATE_HELP)]
+    #[command(after_long_help = EVALUATE_HELP, allow_negative_numbers = true)]
     Evaluate(EvaluateArgs),
     /// Classify every product: ok, diversify, stockpile, localize, or a true chokepoint.
-    #[command(after_long_help = CHOKEPOINTS_HELP)]
+    #[command(after_long_help = CHOKEPOINTS_HELP, allow_negative_numbers = true)]
     Chokepoints(ChokepointsArgs),
     /// Early warning without optimization: concentration, single sourcing, shared inputs.
     #[command(after_long_help = EXPOSURE_HELP)]
     Exposure(ExposureArgs),
     /// Write a realistic random instance (options.csv, scenarios.csv) for benchmarks and trials.
+    #[command(after_long_help = GENERATE_HELP)]
     Generate(GenerateArgs),
 }
 
@@ -79,9 +80,15 @@ pub struct GenerateArgs {
     #[arg(long, value_name = "S", default_value = "1")]
     pub seed: u64,
     /// Directory for options.csv and scenarios.csv.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_parser = out_dir)]
     pub out: PathBuf,
 }
+
+const GENERATE_HELP: &str = "\
+Deterministic for a seed. The distributions of every column are documented at the top of \
+src/generate.rs.
+
+Exit codes: 0 written, 1 internal error, 2 bad usage or an --out that cannot be written.";
 
 const EXPOSURE_HELP: &str = "\
 Per sourced product, from today's cheapest sourcing (each product's requirement filled from its \
@@ -92,7 +99,10 @@ can be stockpiled, whether a domestic option exists, and with --bom the final pr
 depend on it and their total weight. Most exposed first (HHI, then dependent weight).
 
 --out FILE columns: product, hhi, top_region, top_share, region_shares, suppliers, regions, \
-single_source, single_region, stockpilable, domestic_option, dependents, dependent_weight.";
+single_source, single_region, stockpilable, domestic_option, dependents, dependent_weight.
+
+Exit codes: 0 done, 1 internal error, 2 bad input or usage (including an --out that cannot be \
+written).";
 
 #[derive(Debug, Args)]
 pub struct ExposureArgs {
@@ -105,7 +115,7 @@ pub struct ExposureArgs {
     pub bom: Option<PathBuf>,
 
     /// Write the table as CSV.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_parser = out_file)]
     pub out: Option<PathBuf>,
 }
 
@@ -121,7 +131,10 @@ Ranked: chokepoints first, then by protection cost (extra cost per period). The 
 are described in models/core.md (\"Chokepoints\").
 
 --out FILE writes product, class, binding_scenario, best_fill, protection_cost, baseline_cost, \
-weight.";
+weight.
+
+Exit codes: 0 done (whatever the classes), 1 internal error, 2 bad input or usage (including an \
+--out that cannot be written).";
 
 #[derive(Debug, Args)]
 pub struct ChokepointsArgs {
@@ -137,7 +150,7 @@ pub struct ChokepointsArgs {
     pub gap: f64,
 
     /// Write the table as CSV.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_parser = out_file)]
     pub out: Option<PathBuf>,
 }
 
@@ -153,7 +166,7 @@ montecarlo_products.csv.
 
 Exit codes: 0 evaluated (whether or not the plan meets the floor; the report says), 1 internal \
 error, 2 bad input (including a plan that does not fit the options: quantities above capacity, \
-demand not met, ...).";
+demand not met, ...) or an --out that cannot be written.";
 
 #[derive(Debug, Args)]
 pub struct EvaluateArgs {
@@ -173,7 +186,7 @@ pub struct EvaluateArgs {
     pub measure: MeasureArg,
 
     /// Write scenarios.csv, products.csv and tts.csv (and the Monte Carlo files) into DIR.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_parser = out_dir)]
     pub out: Option<PathBuf>,
 
     /// Monte Carlo: simulate N horizons in which every scenario strikes with its
@@ -196,7 +209,8 @@ pub struct EvaluateArgs {
 
 const SOLVE_HELP: &str = "\
 Exit codes: 0 solved (also when the time limit stopped the search with a plan; \
-the status says so), 1 internal error, 2 bad input or usage, 3 the floor cannot be \
+the status says so), 1 internal error, 2 bad input or usage (including an --out that \
+cannot be written), 3 the floor cannot be \
 reached (the highest achievable floor and what caps it are printed), 4 no plan found \
 within the time limit, 130 interrupted (Ctrl-C or SIGTERM; no output file is written).
 
@@ -289,6 +303,20 @@ pub(crate) fn chart_path(text: &str) -> Result<PathBuf, String> {
     }
 }
 
+/// An output folder (--out DIR): not an existing file.
+pub(crate) fn out_dir(text: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    crate::output::check_dir(&path).map_err(|e| e.to_string())?;
+    Ok(path)
+}
+
+/// An output file (--out FILE): not an existing folder.
+pub(crate) fn out_file(text: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    crate::output::check_file(&path).map_err(|e| e.to_string())?;
+    Ok(path)
+}
+
 pub(crate) fn share(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
@@ -315,7 +343,7 @@ pub struct InstanceArgs {
     #[arg(long = "scenarios", value_name = "FILE")]
     pub scenarios: Vec<PathBuf>,
 
-    /// Periods each default regional outage lasts (only without --scenarios).
+    /// Periods each default regional outage lasts (default 3; only without --scenarios).
     #[arg(long, value_name = "PERIODS", value_parser = positive, conflicts_with = "scenarios")]
     pub duration: Option<f64>,
 
@@ -381,19 +409,20 @@ pub struct SolveArgs {
     #[arg(long, value_name = "SECONDS", value_parser = positive)]
     pub time_limit: Option<f64>,
 
-    /// Threads for HiGHS and for the per-product search (default: HiGHS's
-    /// own choice, and every core for the search).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    /// Threads for HiGHS and for the per-product search, at most 256 (default:
+    /// HiGHS's own choice, and every core for the search). More than the
+    /// machine's cores only adds switching.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub threads: Option<u32>,
 
     /// Write plan.csv, products.csv, scenarios.csv and summary.json into DIR.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_parser = out_dir)]
     pub out: Option<PathBuf>,
 
     /// Also write the compact model for --floor (.lp or .mps), e.g. to try other
     /// solvers. divopt itself may solve it by column generation or product by
     /// product; the summary's Method line says how.
-    #[arg(long, value_name = "FILE", conflicts_with = "budget")]
+    #[arg(long, value_name = "FILE", conflicts_with = "budget", value_parser = out_file)]
     pub write_model: Option<PathBuf>,
 
     /// Print the summary and the plan as JSON on stdout instead of the text summary.
@@ -507,6 +536,11 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        // A path that cannot be written is the user's to fix, like bad input.
+        Err(error) if error.is::<crate::output::OutputError>() => {
+            to_stderr!("error: {error}");
+            ExitCode::from(exit::BAD_INPUT)
+        }
         Err(error) => {
             to_stderr!("error: {error:#}");
             ExitCode::from(exit::INTERNAL)

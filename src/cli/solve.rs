@@ -145,8 +145,13 @@ fn write_model_atomically(
     path: &std::path::Path,
 ) -> anyhow::Result<()> {
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("lp");
-    let temp = crate::output::temp_file_for(path, ".model.", &format!(".{extension}"))?;
+    let cannot_write = |source| crate::output::OutputError {
+        path: path.to_path_buf(),
+        source,
+    };
+    let temp = crate::output::temp_file_for(path, ".model.", &format!(".{extension}"))
+        .map_err(cannot_write)?;
     crate::solve::write_model(instance, requirement, temp.path())?;
-    temp.persist(path)?;
+    temp.persist(path).map_err(|e| cannot_write(e.error))?;
     Ok(())
 }

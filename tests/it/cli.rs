@@ -241,6 +241,11 @@ fn usage_errors_exit_2() {
         .args(["solve", path, "--threads", "0"])
         .assert()
         .code(2);
+    divopt()
+        .args(["solve", path, "--threads", "257"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("1..=256"));
 }
 
 #[test]
@@ -340,18 +345,98 @@ fn scenario_ids_must_be_unique_across_files() {
         .stderr(predicate::str::contains("also defined in"));
 }
 
+/// An output path that cannot be written is the user's to fix: exit 2, one
+/// message (the system's reason once) that says what is in the way, before
+/// any solving, and nothing written.
 #[test]
-fn output_path_that_is_a_file_exits_1_and_writes_nothing() {
+fn output_paths_in_the_way_exit_2_before_any_work() {
     let dir = TempDir::new().unwrap();
     let options = write(&dir, "options.csv", OPTIONS);
     let blocker = write(&dir, "out", "not a directory");
+    let folder = dir.path().join("folder");
+    std::fs::create_dir(&folder).unwrap();
+    let once =
+        |needle: &'static str| predicate::function(move |s: &str| s.matches(needle).count() == 1);
     divopt()
         .args(["solve", options.to_str().unwrap(), "--out"])
         .arg(&blocker)
         .assert()
-        .code(1)
-        .stderr(predicate::str::contains("cannot write"));
+        .code(2)
+        .stderr(once("cannot write"))
+        .stderr(predicate::str::contains("give a folder name"))
+        // Refused while reading the command line (the message names the
+        // flag), before the solve.
+        .stderr(predicate::str::contains("'--out <DIR>'"));
     assert_eq!(read(&blocker), "not a directory");
+    for command in ["exposure", "chokepoints"] {
+        divopt()
+            .args([command, options.to_str().unwrap(), "--out"])
+            .arg(&folder)
+            .assert()
+            .code(2)
+            .stderr(once("cannot write"))
+            .stderr(predicate::str::contains("give a file name"))
+            .stderr(predicate::str::contains("'--out <FILE>'"));
+    }
+}
+
+/// A folder where one of the output files should go stops the whole set:
+/// no file of an earlier run is replaced, so no new file sits beside an old one.
+#[test]
+fn a_folder_in_the_way_of_one_output_file_replaces_none() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "options.csv", OPTIONS);
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("plan.csv"), "earlier run").unwrap();
+    std::fs::create_dir(out.join("summary.json")).unwrap();
+    divopt()
+        .args(["solve", options.to_str().unwrap(), "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("summary.json"))
+        .stderr(predicate::str::contains(
+            "a folder of that name is in the way",
+        ));
+    assert_eq!(read(&out.join("plan.csv")), "earlier run");
+    assert!(!out.join("products.csv").exists());
+    let names: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 2, "no temporary files left: {names:?}");
+}
+
+/// Negative values reach the value check (its range message), instead of
+/// being taken for flags.
+#[test]
+fn negative_numbers_get_the_range_message() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "options.csv", OPTIONS);
+    let path = options.to_str().unwrap();
+    for (args, message) in [
+        (["solve", path, "--floor", "-0.1"], "-0.1 is outside [0, 1]"),
+        (
+            ["solve", path, "--budget", "-5"],
+            "\"-5\" is not a number >= 0",
+        ),
+        (
+            ["solve", path, "--gap", "-1"],
+            "\"-1\" is not a number >= 0",
+        ),
+        (
+            ["chokepoints", path, "--floor", "-0.5"],
+            "-0.5 is outside [0, 1]",
+        ),
+    ] {
+        divopt()
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message))
+            .stderr(predicate::str::contains("unexpected argument").not());
+    }
 }
 
 #[test]
@@ -361,8 +446,16 @@ fn help_teaches_the_command() {
         .assert()
         .success()
         .stdout(predicate::str::contains("--floor"))
-        .stdout(predicate::str::contains("Exit codes"))
-        .stdout(predicate::str::contains("plan.csv"));
+        .stdout(predicate::str::contains("plan.csv"))
+        .stdout(predicate::str::contains("default 3"));
+    // README: every command's help has its exit codes.
+    for command in ["solve", "evaluate", "chokepoints", "exposure", "generate"] {
+        divopt()
+            .args([command, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Exit codes"));
+    }
 }
 
 /// The shipped example, with both scenario sets, gives an instructive answer.
