@@ -294,9 +294,9 @@ pub(crate) fn input_failed(errors: &input::InputErrors) -> u8 {
     exit::BAD_INPUT
 }
 
-/// A chart file: .svg or .png.
+/// A chart file: .svg or .png, not an existing folder.
 pub(crate) fn chart_path(text: &str) -> Result<PathBuf, String> {
-    let path = PathBuf::from(text);
+    let path = out_file(text)?;
     match crate::sweep::plot::Format::from_path(&path) {
         Some(_) => Ok(path),
         None => Err(format!("{text}: the chart must end in .svg or .png")),
