@@ -82,7 +82,7 @@ fn reason(source: &std::io::Error) -> String {
 }
 
 impl OutputError {
-    fn new(path: &Path, source: std::io::Error) -> OutputError {
+    pub fn new(path: &Path, source: std::io::Error) -> OutputError {
         OutputError {
             path: path.to_path_buf(),
             source,
@@ -117,10 +117,9 @@ pub fn check_file(path: &Path) -> Result<(), OutputError> {
 /// Writes `files` (name, contents) into `dir`, creating it if needed. Either
 /// every file is in place afterwards or, on error, none was replaced.
 pub fn write_all<C: AsRef<[u8]>>(dir: &Path, files: &[(&str, C)]) -> Result<(), OutputError> {
-    let fail = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| OutputError { path, source }
-    };
+    fn fail(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+        move |source| OutputError::new(path, source)
+    }
     check_dir(dir)?;
     std::fs::create_dir_all(dir).map_err(fail(dir))?;
     // Renaming onto a folder fails; finding out before the first rename
@@ -176,10 +175,6 @@ pub fn temp_file_for(
     prefix: &str,
     suffix: &str,
 ) -> std::io::Result<tempfile::NamedTempFile> {
-    let dir = match target.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
     let mut builder = tempfile::Builder::new();
     builder.prefix(prefix).suffix(suffix);
     let existing = std::fs::metadata(target)
@@ -194,7 +189,7 @@ pub fn temp_file_for(
     // tempfile's error names the temporary file, which means nothing to the
     // user (the caller names the target): keep only the kind of failure.
     let temp = builder
-        .tempfile_in(dir)
+        .tempfile_in(folder_of(target))
         .map_err(|e| std::io::Error::from(e.kind()))?;
     if let Some(permissions) = existing {
         temp.as_file().set_permissions(permissions)?;
@@ -202,20 +197,23 @@ pub fn temp_file_for(
     Ok(temp)
 }
 
-/// Writes one file atomically (temporary file, then rename).
-pub fn write_file(path: &Path, contents: &[u8]) -> Result<(), OutputError> {
-    let dir = match path.parent() {
+/// The folder `path` is in (`.` for a bare file name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| OutputError {
-            path: path.to_path_buf(),
-            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"),
-        })?;
-    write_all(dir, &[(name, contents)])
+    }
+}
+
+/// Writes one file atomically (temporary file, then rename).
+pub fn write_file(path: &Path, contents: &[u8]) -> Result<(), OutputError> {
+    let name = path.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
+        OutputError::new(
+            path,
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"),
+        )
+    })?;
+    write_all(folder_of(path), &[(name, contents)])
 }
 
 #[cfg(test)]

@@ -145,10 +145,7 @@ fn write_model_atomically(
     path: &std::path::Path,
 ) -> anyhow::Result<()> {
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("lp");
-    let cannot_write = |source| crate::output::OutputError {
-        path: path.to_path_buf(),
-        source,
-    };
+    let cannot_write = |source| crate::output::OutputError::new(path, source);
     let temp = crate::output::temp_file_for(path, ".model.", &format!(".{extension}"))
         .map_err(cannot_write)?;
     crate::solve::write_model(instance, requirement, temp.path())?;
