@@ -9,7 +9,7 @@ use good_lp::solvers::highs::highs;
 use good_lp::SolverModel;
 
 use crate::formulation::{formulate, Formulation, ModelSize, Requirement};
-use crate::instance::Instance;
+use crate::instance::{Instance, OptionId};
 use crate::plan::{OptionDecision, Plan};
 
 /// How hard to try.
@@ -272,7 +272,7 @@ fn read_plan(
 ) -> (Plan, f64) {
     let solution = solved.get_solution();
     let value = |index: usize| solution.columns()[index];
-    let plan = Plan {
+    let mut plan = Plan {
         options: instance
             .options
             .iter()
@@ -304,7 +304,110 @@ fn read_plan(
             })
             .collect(),
     };
+    tidy(instance, &mut plan);
     (plan, solved.objective_value())
+}
+
+/// Removes what HiGHS's floating point leaves in a plan, without changing
+/// its cost or its fills beyond that noise:
+///
+/// - an option selected with no capacity under the plan and no fixed cost
+///   (it costs and supplies nothing; HiGHS may leave y = 1 there) is not
+///   selected, so it is not shown as a standby supplier;
+/// - a quantity above its capacity by at most 10^-6 of the product's
+///   requirement (e.g. 25.0000002 of 25) is the capacity, when the
+///   product's other options have room for the excess: it goes to them, in
+///   input order, so the requirement stays met.
+fn tidy(instance: &Instance, plan: &mut Plan) {
+    for p in instance.product_ids() {
+        let options = &instance.product(p).options;
+        for &o in options {
+            let idle = plan.capacity_per_period(instance, o) == 0.0
+                && plan.option(o).quantity_per_period == 0.0
+                && instance.option(o).fixed_cost_per_period == 0.0;
+            if idle {
+                plan.options[o.0].selected = false;
+            }
+        }
+        let tolerance = 1e-6 * instance.product(p).demand_per_period;
+        let over = |plan: &Plan, o: OptionId| {
+            let over = plan.option(o).quantity_per_period - plan.capacity_per_period(instance, o);
+            if over > 0.0 && over <= tolerance {
+                over
+            } else {
+                0.0
+            }
+        };
+        let room = |plan: &Plan, o: OptionId| {
+            (plan.capacity_per_period(instance, o) - plan.option(o).quantity_per_period).max(0.0)
+        };
+        let mut excess: f64 = options.iter().map(|&o| over(plan, o)).sum();
+        if excess == 0.0 || options.iter().map(|&o| room(plan, o)).sum::<f64>() < excess {
+            continue;
+        }
+        for &o in options {
+            if over(plan, o) > 0.0 {
+                plan.options[o.0].quantity_per_period = plan.capacity_per_period(instance, o);
+            }
+        }
+        for &o in options {
+            let moved = excess.min(room(plan, o));
+            if moved > 0.0 {
+                let decision = &mut plan.options[o.0];
+                decision.quantity_per_period =
+                    crate::report::rounded(decision.quantity_per_period + moved);
+                excess -= moved;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tidy_removes_solver_noise_and_keeps_the_requirement() {
+        let options = "\
+product,supplier,region,demand,unit_cost,capacity,fixed_cost,local,module_size,module_cost,max_modules
+p,a,X,50,8,15,0,false,,,
+p,b,X,50,15,25,20,false,,,
+p,c,H,50,10,25,20,true,,,
+q,d,X,10,1,10,0,false,,,
+q,e,H,10,2,0,0,true,5,10,2
+";
+        let instance = crate::input::parse(("o.csv", options.as_bytes()), &[], Some(3.0))
+            .unwrap()
+            .instance;
+        let decision = |quantity_per_period| OptionDecision {
+            selected: true,
+            quantity_per_period,
+            modules: 0,
+        };
+        let mut plan = Plan {
+            options: vec![
+                decision(15.0),
+                decision(9.9999998),
+                decision(25.0000002),
+                decision(10.0),
+                // Selected, no capacity, no modules, no fixed cost.
+                decision(0.0),
+            ],
+            reserve_units: vec![0.0, 0.0],
+        };
+        tidy(&instance, &mut plan);
+        let quantities: Vec<f64> = plan.options.iter().map(|d| d.quantity_per_period).collect();
+        assert_eq!(quantities, [15.0, 10.0, 25.0, 10.0, 0.0]);
+        let selected: Vec<bool> = plan.options.iter().map(|d| d.selected).collect();
+        assert_eq!(selected, [true, true, true, true, false]);
+
+        // More than noise above capacity is left for the plan check to report.
+        plan.options[2].quantity_per_period = 26.0;
+        plan.options[1].quantity_per_period = 9.0;
+        let before = plan.clone();
+        tidy(&instance, &mut plan);
+        assert_eq!(plan, before);
+    }
 }
 
 /// Runs HiGHS on `model` with the settings' time limit (counted from now,
