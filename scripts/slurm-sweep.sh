@@ -6,8 +6,10 @@
 #       "divopt merge out/shard-*.csv -o out/frontier.csv --plot out/frontier.svg"
 #
 # Each task solves every 8th point (--shard I/N); a task that is preempted
-# and requeued resumes from its journal. Timing columns aside, the merged
-# file is the one a single `divopt sweep` would write.
+# and requeued resumes from its journal (refused, exit 2, if the input files
+# changed in between). Timing columns aside, the merged file is the one a
+# single `divopt sweep` would write; merge refuses (exit 2) while a task's
+# file is missing or was computed from other inputs, naming the shard.
 #SBATCH --job-name=divopt-sweep
 #SBATCH --cpus-per-task=2
 #SBATCH --time=02:00:00

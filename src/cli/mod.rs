@@ -47,6 +47,7 @@ pub enum Command {
     #[command(after_long_help = SWEEP_HELP, allow_negative_numbers = true)]
     Sweep(SweepArgs),
     /// Join frontier files of sharded sweeps into the file one run would write.
+    #[command(after_long_help = MERGE_HELP)]
     Merge(MergeArgs),
     /// Score a given plan (solve's --out directory, or today's sourcing) against any scenarios.
     #[command(after_long_help = EVALUATE_HELP, allow_negative_numbers = true)]
@@ -233,22 +234,53 @@ The model is written out in models/core.md; every column is described in README.
 
 const SWEEP_HELP: &str = "\
 One row per (input, scenario set, measure, floor), in that order, with columns: input, scenarios, \
-measure, floor, status, cost, premium_pct (over the floor-0 cost), marginal_cost (cost added per \
-0.01 of floor since the previous feasible point), suppliers, diversified, stockpiled, localized, \
-untouched, reserve_value, local_share, min_fill, binding_scenario, max_floor, gap, solve_seconds, \
-knee. Infeasible floors are rows with status infeasible.
+measure, floor, plan_floor (the floor whose solve found the plan the row shows: a cheaper plan \
+of a higher floor also meets this one), status, cost, premium_pct (over the floor-0 cost), \
+marginal_cost (cost added per 0.01 of floor since the previous feasible point), suppliers, \
+diversified, stockpiled, localized, untouched, reserve_value, local_share, min_fill, \
+binding_scenario, max_floor, gap, solve_seconds (the only column that differs between runs), \
+knee, computed_from (hashes of the input, scenarios and BOM files' bytes, and the options that \
+change results: gap, time_limit, warm_start), sweep_id (a hash of the sweep's set of points), \
+sweep_points (how many points the sweep has) and shard (the --shard I/N that wrote the row; \
+empty for a whole sweep). Infeasible floors are rows with status infeasible.
 
 The knee (knee=true) is found with Kneedle: on the feasible points, floor and cost normalized to \
-[0, 1], the point farthest below the straight line from the first to the last point.
+[0, 1], the point farthest below the straight line from the first to the last point. Derived \
+columns are computed from the values as written, so a resumed or merged sweep writes the same \
+file as one run (solve_seconds aside).
 
 Each --scenarios FILE is its own scenario set (without any: the default regional outages). \
 With --out, finished rows are appended to OUT.journal as they complete; --resume skips them \
-after an interruption. --shard I/N solves every N-th point starting with the I-th; join the shard \
-files with `divopt merge`.
+(and the rows of an earlier OUT) after an interruption, and refuses rows computed from other \
+file contents or options. --shard I/N solves every N-th point starting with the I-th; join the \
+shard files with `divopt merge`. Missing folders of --out and --plot are created.
+
+Exit codes: 0 swept (also when some floors cannot be reached: their rows have status \
+infeasible), 1 internal error, 2 bad input or usage (including an --out that is a folder, a \
+journal another sweep is writing, and --resume when an input file or option changed), 130 \
+interrupted (Ctrl-C or SIGTERM; no frontier file is written, OUT.journal keeps every finished row \
+for --resume).
 
 Example:
   divopt sweep data/semis.csv --floors 0:1:0.05 --scenarios models/scenarios/semis.csv \\
       --out frontier.csv --plot frontier.svg";
+
+const MERGE_HELP: &str = "\
+Joins frontier files (of the shards of one sweep, or of any sweeps) into the file one run \
+would write (solve_seconds aside): rows sorted, each point once, marginal costs, plan floors \
+and knees derived again over the joined series.
+
+Refused (exit 2), with what differs: rows computed from other file contents or options than \
+the rest (column computed_from), two different results for one point, and a sweep some of \
+whose points are in none of the files (each row names its sweep and its number of points: \
+columns sweep_id, sweep_points), e.g. a shard's file left out. --partial merges such a \
+sweep anyway and names the missing points in a warning.
+
+Exit codes: 0 merged, 1 internal error, 2 bad input or usage (a file cannot be read or is not \
+a frontier file, or is refused as above).
+
+Example:
+  divopt merge out/shard-*.csv -o out/frontier.csv --plot out/frontier.svg";
 
 /// How the floor is measured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -472,7 +504,8 @@ pub struct SweepArgs {
     #[arg(long, value_name = "SECONDS", value_parser = positive)]
     pub time_limit: Option<f64>,
 
-    /// Write the frontier CSV here (and journal to OUT.journal); default: stdout.
+    /// Write the frontier CSV here (and journal to OUT.journal; missing
+    /// folders are created); default: stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 
@@ -480,7 +513,8 @@ pub struct SweepArgs {
     #[arg(long, value_name = "FILE", value_parser = chart_path)]
     pub plot: Option<PathBuf>,
 
-    /// Skip the points already finished in OUT.journal (or in OUT).
+    /// Skip the points already finished in OUT.journal (or in OUT); refused
+    /// when an input file or an option that changes results differs.
     #[arg(long, requires = "out")]
     pub resume: bool,
 
@@ -499,6 +533,11 @@ pub struct MergeArgs {
     /// Frontier files written by `divopt sweep --shard` (or any sweeps).
     #[arg(value_name = "FRONTIER.csv", required = true)]
     pub files: Vec<PathBuf>,
+
+    /// Merge even if points of a sweep are in none of the files (a warning
+    /// names them); without it such a merge is refused.
+    #[arg(long)]
+    pub partial: bool,
 
     /// The merged frontier file.
     #[arg(short = 'o', long = "out", value_name = "FILE")]

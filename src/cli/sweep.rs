@@ -82,6 +82,42 @@ impl Progress for Reporter {
     }
 }
 
+/// Checks an output file's path before any work is done, so that a sweep
+/// never solves every point only to fail at the end: the path must name a
+/// file (not a folder) whose missing parent folders can be created. Prints
+/// the problem and returns the exit code.
+fn check_output_file(flag: &str, path: &Path) -> Result<(), u8> {
+    let problem = if path.is_dir() {
+        Some(format!(
+            "is a folder; name a file, e.g. {}",
+            path.join("frontier.csv").display()
+        ))
+    } else if path.file_name().is_none() || path.as_os_str().to_string_lossy().ends_with('/') {
+        Some("is not a file name; name a file, e.g. out/frontier.csv".to_string())
+    } else {
+        // The nearest existing ancestor must be a folder; the rest of the
+        // way is created when the file is written.
+        path.ancestors()
+            .skip(1)
+            .filter(|a| !a.as_os_str().is_empty())
+            .find(|a| a.exists())
+            .filter(|a| !a.is_dir())
+            .map(|a| {
+                format!(
+                    "{} is a file, not a folder; choose another {flag}",
+                    a.display()
+                )
+            })
+    };
+    match problem {
+        Some(problem) => {
+            to_stderr!("error: {flag} {}: {problem}", path.display());
+            Err(exit::BAD_INPUT)
+        }
+        None => Ok(()),
+    }
+}
+
 fn journal_path(out: &Path) -> PathBuf {
     let mut name = out.as_os_str().to_owned();
     name.push(".journal");
@@ -144,14 +180,15 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<u8> {
         measures,
         floors,
     };
-    let journal = args.out.as_deref().map(journal_path);
-    let previous = match (&args.out, args.resume) {
-        (Some(out), true) if out.exists() => {
-            let bytes = std::fs::read(out)?;
-            frontier::parse(&out.display().to_string(), &bytes, false)?
+    let outputs = [("--out", &args.out), ("--plot", &args.plot)];
+    for (flag, path) in outputs {
+        if let Some(path) = path {
+            if let Err(code) = check_output_file(flag, path) {
+                return Ok(code);
+            }
         }
-        _ => Vec::new(),
-    };
+    }
+    let journal = args.out.as_deref().map(journal_path);
     let options = RunOptions {
         jobs: args.jobs.map_or_else(
             || std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -165,7 +202,7 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<u8> {
         },
         journal: journal.clone(),
         resume: args.resume,
-        previous,
+        previous: args.out.clone(),
         shard: args.shard,
         warm_start: args.warm_start,
     };
@@ -175,6 +212,10 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<u8> {
     let result = match result {
         Ok(result) => result,
         Err(sweeping::SweepError::Input(errors)) => return Ok(super::input_failed(&errors)),
+        Err(error @ (sweeping::SweepError::File { .. } | sweeping::SweepError::Changed(_))) => {
+            to_stderr!("error: {error}");
+            return Ok(exit::BAD_INPUT);
+        }
         Err(other) => return Err(other.into()),
     };
     for warning in &result.warnings {
@@ -205,30 +246,35 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<u8> {
 }
 
 pub fn merge_command(args: &MergeArgs) -> anyhow::Result<u8> {
-    let mut rows = Vec::new();
+    let outputs = [("--out", Some(&args.out)), ("--plot", args.plot.as_ref())];
+    for (flag, path) in outputs {
+        if let Some(path) = path {
+            if let Err(code) = check_output_file(flag, path) {
+                return Ok(code);
+            }
+        }
+    }
+    let mut files = Vec::with_capacity(args.files.len());
     for file in &args.files {
-        let bytes = match std::fs::read(file) {
-            Ok(bytes) => bytes,
+        match std::fs::read(file) {
+            Ok(bytes) => files.push((file.display().to_string(), bytes)),
             Err(e) => {
                 to_stderr!("error: {}: cannot be read: {e}", file.display());
                 return Ok(exit::BAD_INPUT);
             }
-        };
-        match frontier::parse(&file.display().to_string(), &bytes, false) {
-            Ok(parsed) => rows.extend(parsed),
-            Err(e) => {
-                to_stderr!("error: {e}");
-                return Ok(exit::BAD_INPUT);
-            }
         }
     }
-    let rows = match frontier::finish(rows) {
-        Ok(rows) => rows,
-        Err(message) => {
-            to_stderr!("error: the files disagree: {message}");
+    let merged = match sweeping::merge(&files, args.partial) {
+        Ok(merged) => merged,
+        Err(error) => {
+            to_stderr!("error: {error}");
             return Ok(exit::BAD_INPUT);
         }
     };
+    for sweep in &merged.incomplete {
+        to_stderr!("warning: --partial: {sweep}");
+    }
+    let rows = merged.rows;
     crate::output::write_file(&args.out, frontier::render(&rows).as_bytes())?;
     to_stderr!("wrote {} ({} rows)", args.out.display(), rows.len());
     if let Some(plot) = &args.plot {

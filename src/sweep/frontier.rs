@@ -4,8 +4,10 @@
 use std::collections::BTreeMap;
 
 use super::knee::knee_index;
+use super::provenance::{self, ComputedFrom};
+use super::Shard;
 use crate::input::InputError;
-use crate::report::num;
+use crate::report::{num, rounded};
 
 /// The frontier.csv columns, in order.
 pub const COLUMNS: &[&str] = &[
@@ -31,7 +33,15 @@ pub const COLUMNS: &[&str] = &[
     "gap",
     "solve_seconds",
     "knee",
+    "computed_from",
+    "sweep_id",
+    "sweep_points",
+    "shard",
 ];
+
+/// The columns that record what a row was computed from and its sweep
+/// (added after the others; files written before lack them).
+const PROVENANCE_COLUMNS: &[&str] = &["computed_from", "sweep_id", "sweep_points", "shard"];
 
 /// Columns that hold timings: the only ones that may differ between runs.
 pub const TIMING_COLUMNS: &[&str] = &["solve_seconds"];
@@ -76,6 +86,15 @@ pub struct FrontierRow {
     pub solve_seconds: f64,
     /// The recommended point of the series (derived).
     pub knee: bool,
+    /// The files' contents and the options the result was computed from.
+    pub computed_from: ComputedFrom,
+    /// The sweep the row belongs to: a hash of its set of points.
+    pub sweep_id: u64,
+    /// How many points that sweep has.
+    pub sweep_points: u64,
+    /// The shard (`--shard I/N`) whose run wrote the row; `None` for a
+    /// whole sweep (also one merged from all its shards).
+    pub shard: Option<Shard>,
 }
 
 /// Identifies a series: rows that differ only in floor.
@@ -97,6 +116,32 @@ impl FrontierRow {
 
     pub fn feasible(&self) -> bool {
         self.cost.is_some()
+    }
+
+    /// The row as its CSV line reads back: every number rounded to the
+    /// digits written. A sweep derives the marginal cost, the monotone
+    /// envelope and the knee from these values, as `merge` and `--resume`
+    /// do from the files, so all three write the same file.
+    pub fn as_written(self) -> FrontierRow {
+        let opt = |v: Option<f64>| v.map(rounded);
+        FrontierRow {
+            floor: rounded(self.floor),
+            plan_floor: opt(self.plan_floor),
+            cost: opt(self.cost),
+            premium_pct: opt(self.premium_pct),
+            marginal_cost: opt(self.marginal_cost),
+            reserve_value: opt(self.reserve_value),
+            local_share: opt(self.local_share),
+            min_fill: opt(self.min_fill),
+            max_floor: rounded(self.max_floor),
+            gap: opt(self.gap),
+            computed_from: ComputedFrom {
+                gap: rounded(self.computed_from.gap),
+                time_limit_seconds: opt(self.computed_from.time_limit_seconds),
+                ..self.computed_from
+            },
+            ..self
+        }
     }
 
     fn cells(&self) -> Vec<String> {
@@ -125,6 +170,10 @@ impl FrontierRow {
             opt(self.gap),
             format!("{:.3}", self.solve_seconds),
             self.knee.to_string(),
+            self.computed_from.to_string(),
+            provenance::hash_text(self.sweep_id),
+            self.sweep_points.to_string(),
+            self.shard.map_or_else(String::new, |s| s.to_string()),
         ]
     }
 }
@@ -160,14 +209,32 @@ pub fn parse(
     bytes: &[u8],
     allow_torn_tail: bool,
 ) -> Result<Vec<FrontierRow>, InputError> {
+    Ok(parse_numbered(file, bytes, allow_torn_tail)?
+        .into_iter()
+        .map(|(_, row)| row)
+        .collect())
+}
+
+/// [`parse`], with each row's spreadsheet row number (header = 1).
+pub fn parse_numbered(
+    file: &str,
+    bytes: &[u8],
+    allow_torn_tail: bool,
+) -> Result<Vec<(u64, FrontierRow)>, InputError> {
     let table =
         crate::input::table::Table::parse(file, bytes).map_err(|mut errors| errors.remove(0))?;
     if let Some(missing) = COLUMNS.iter().find(|c| table.column(c).is_none()) {
+        let older = PROVENANCE_COLUMNS.contains(missing);
         return Err(InputError::at(
             file,
-            1,
+            table.header_line,
             Some(missing.to_string()),
-            "required column is missing; is this a frontier file written by divopt sweep?",
+            if older {
+                "required column is missing: the file was written by an older divopt, \
+                whose rows do not record what they were computed from; run that sweep again"
+            } else {
+                "required column is missing; is this a frontier file written by divopt sweep?"
+            },
         ));
     }
     let last_line = table.rows.last().map(|r| r.line);
@@ -176,7 +243,7 @@ pub fn parse(
     for row in &table.rows {
         let cells = crate::input::table::Cells::new(&table, row);
         match read_row(&cells) {
-            Ok(parsed) => rows.push(parsed),
+            Ok(parsed) => rows.push((row.line, parsed)),
             Err(_) if torn_tail_possible && Some(row.line) == last_line => {}
             Err(error) => return Err(error),
         }
@@ -196,6 +263,27 @@ fn read_row(cells: &crate::input::table::Cells) -> Result<FrontierRow, InputErro
         "true" => true,
         "false" => false,
         other => return Err(cells.error("knee", format!("{other:?} is not true or false"))),
+    };
+    let computed_from = cells
+        .text("computed_from")
+        .parse::<ComputedFrom>()
+        .map_err(|message| cells.error("computed_from", message))?;
+    let sweep_id = provenance::parse_hash(cells.text("sweep_id")).ok_or_else(|| {
+        cells.error(
+            "sweep_id",
+            format!("{:?} is not 16 hex digits", cells.text("sweep_id")),
+        )
+    })?;
+    let sweep_points = match cells.count("sweep_points")? {
+        Some(points) if points > 0 => u64::from(points),
+        _ => return Err(cells.error("sweep_points", "must be a count of at least 1")),
+    };
+    let shard = match cells.text("shard") {
+        "" => None,
+        text => Some(
+            text.parse::<Shard>()
+                .map_err(|message| cells.error("shard", message))?,
+        ),
     };
     Ok(FrontierRow {
         input: cells.id("input")?,
@@ -220,6 +308,10 @@ fn read_row(cells: &crate::input::table::Cells) -> Result<FrontierRow, InputErro
         gap: number("gap")?,
         solve_seconds: required("solve_seconds")?,
         knee,
+        computed_from,
+        sweep_id,
+        sweep_points,
+        shard,
     })
 }
 
@@ -260,12 +352,16 @@ pub fn finish(rows: Vec<FrontierRow>) -> Result<Vec<FrontierRow>, String> {
     Ok(rows)
 }
 
-/// Whether two rows report the same result (derived and timing columns aside).
+/// Whether two rows report the same result (derived, timing and sweep
+/// columns aside: two sweeps can share a point).
 pub fn same_result(a: &FrontierRow, b: &FrontierRow) -> bool {
     let strip = |r: &FrontierRow| FrontierRow {
         marginal_cost: None,
         knee: false,
         solve_seconds: 0.0,
+        sweep_id: 0,
+        sweep_points: 0,
+        shard: None,
         ..r.clone()
     };
     strip(a).cells() == strip(b).cells()
@@ -342,6 +438,7 @@ mod tests {
             .into(),
             cost,
             max_floor: 0.9,
+            sweep_points: 4,
             ..FrontierRow::default()
         }
     }
@@ -356,6 +453,25 @@ mod tests {
         let text = render(&[r.clone(), row(1.0, None)]);
         let back = parse("f.csv", text.as_bytes(), false).unwrap();
         assert_eq!(back, vec![r, row(1.0, None)]);
+    }
+
+    /// A sweep derives its columns from what it writes, so a row must come
+    /// back from its CSV line unchanged.
+    #[test]
+    fn as_written_is_what_the_csv_reads_back() {
+        let mut r = row(0.15000000000000002, Some(1_610_788.243_591_7));
+        r.premium_pct = Some(0.092_767_397_512_34);
+        r.reserve_value = Some(63_332.004_612_345);
+        r.min_fill = Some(0.050_461_538_461_538_46);
+        r.gap = Some(1.767_607_123e-6);
+        r.max_floor = 0.987_129_670_1;
+        r.computed_from.gap = 1.000_000_000_1e-4;
+        r.computed_from.time_limit_seconds = Some(2.000_000_000_3);
+        let written = r.clone().as_written();
+        assert_ne!(written, r);
+        let back = parse("f.csv", render(&[r]).as_bytes(), false).unwrap();
+        assert_eq!(back, vec![written.clone()]);
+        assert_eq!(written.clone().as_written(), written);
     }
 
     #[test]

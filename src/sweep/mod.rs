@@ -1,12 +1,16 @@
 //! Batch sweeps of the resilience floor: the cost-of-resilience frontier for
 //! every (input, scenario set, measure), solved in parallel, journaled as
-//! points complete so an interrupted sweep loses nothing, and sliceable into
-//! disjoint shards for cluster job arrays.
+//! points complete so an interrupted sweep loses nothing, sliceable into
+//! disjoint shards for cluster job arrays, and the merge of shard files.
+//! Every row records what it was computed from (see [`provenance`]), so a
+//! resume or a merge never mixes results of different inputs.
 
 pub mod frontier;
 pub mod knee;
 pub mod plot;
+pub mod provenance;
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -16,14 +20,15 @@ use rayon::prelude::*;
 
 use crate::colgen::Prepared;
 use crate::formulation::Requirement;
-use crate::input::{self, InputErrors, ScenarioSource};
+use crate::input::{self, InputError, InputErrors};
 use crate::instance::{Floor, Instance, Measure};
 use crate::optimize::{baseline, optimize_against, Baseline, OptimizeError, Solution};
 use crate::plan::Plan;
 use crate::report::{num, Action};
 use crate::solve::Settings;
 use crate::solve::SolverError;
-use frontier::FrontierRow;
+use frontier::{FrontierRow, SeriesKey};
+use provenance::{content_hash, ComputedFrom, Incomplete, RowAt};
 
 /// Parses `a:b:step` (from a to b inclusive) or a comma list `0.5,0.9`.
 /// Returns sorted, distinct floors.
@@ -71,7 +76,7 @@ pub fn parse_floors(spec: &str) -> Result<Vec<Floor>, String> {
 }
 
 /// The I-th of N disjoint slices of a sweep (1-based).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Shard {
     pub index: usize,
     pub count: usize,
@@ -89,6 +94,12 @@ impl std::str::FromStr for Shard {
             return Err(bad());
         }
         Ok(Shard { index, count })
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
     }
 }
 
@@ -139,8 +150,9 @@ pub struct RunOptions {
     pub journal: Option<PathBuf>,
     /// Skip points already in the journal or in `previous`.
     pub resume: bool,
-    /// Rows of an earlier complete run to skip on resume.
-    pub previous: Vec<FrontierRow>,
+    /// The frontier file of an earlier complete run, whose rows are skipped
+    /// on resume (a missing file has none).
+    pub previous: Option<PathBuf>,
     pub shard: Option<Shard>,
     /// Solve each series from its highest floor down, starting every solve
     /// from the plan of the floor above (which meets the lower floor).
@@ -153,8 +165,19 @@ pub enum SweepError {
     Input(#[from] InputErrors),
     #[error(transparent)]
     Optimize(#[from] OptimizeError),
-    #[error("journal {path}: {message}")]
-    Journal { path: PathBuf, message: String },
+    /// The journal or the earlier frontier file cannot be read, written or
+    /// locked.
+    #[error("{}: {message}", path.display())]
+    File { path: PathBuf, message: String },
+    /// `--resume` found finished rows computed from other inputs or options.
+    #[error(
+        "--resume would reuse rows computed from other inputs or options:{}\n\
+        Drop --resume to solve every point again, or write to another --out.",
+        provenance::listing(.0)
+    )]
+    Changed(Vec<String>),
+    #[error("{0}")]
+    Internal(String),
 }
 
 /// One point to solve.
@@ -171,6 +194,8 @@ struct Loaded {
     input: String,
     scenarios: String,
     instance: Instance,
+    /// The files' contents and the options its rows are computed from.
+    computed_from: ComputedFrom,
 }
 
 /// Progress reports: (points done, points to do this run).
@@ -187,26 +212,80 @@ impl Progress for Quiet {
     fn finished(&self, _: &FrontierRow) {}
 }
 
+/// A file's bytes, read once however many (input, scenario set) pairs use it.
+fn read_cached<'a>(
+    cache: &'a mut HashMap<PathBuf, Result<Vec<u8>, InputError>>,
+    path: &Path,
+) -> Result<&'a Vec<u8>, InputError> {
+    cache
+        .entry(path.to_path_buf())
+        .or_insert_with(|| {
+            std::fs::read(path).map_err(|e| {
+                InputError::file(&path.display().to_string(), format!("cannot be read: {e}"))
+            })
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
 /// Loads every (input, scenario set) of the sweep; all input errors at once.
-fn load_all(spec: &SweepSpec) -> Result<(Vec<Loaded>, Vec<String>), InputErrors> {
+/// `options` gives the options part of each pair's [`ComputedFrom`]; the
+/// files' hashes are of the very bytes parsed.
+fn load_all(
+    spec: &SweepSpec,
+    options: &ComputedFrom,
+) -> Result<(Vec<Loaded>, Vec<String>), InputErrors> {
     let mut loaded = Vec::new();
     let mut warnings = Vec::new();
-    let mut errors = Vec::new();
+    let mut errors: Vec<InputError> = Vec::new();
+    let mut files = HashMap::new();
+    let note = |error: InputError, errors: &mut Vec<InputError>| {
+        if !errors.contains(&error) {
+            errors.push(error);
+        }
+    };
+    let bom = match &spec.bom {
+        Some(path) => match read_cached(&mut files, path) {
+            Ok(bytes) => Some((path.display().to_string(), bytes.clone())),
+            Err(e) => {
+                note(e, &mut errors);
+                None
+            }
+        },
+        None => None,
+    };
     for input_path in &spec.inputs {
+        let input_bytes = match read_cached(&mut files, input_path) {
+            Ok(bytes) => bytes.clone(),
+            Err(e) => {
+                note(e, &mut errors);
+                continue;
+            }
+        };
         for set in &spec.scenario_sets {
-            let files;
-            let source = match set {
-                ScenarioSet::File(path) => {
-                    files = vec![path.clone()];
-                    ScenarioSource::Files(&files)
-                }
-                ScenarioSet::RegionalOutages { duration_periods } => {
-                    ScenarioSource::RegionalOutages {
-                        duration_periods: *duration_periods,
+            if spec.bom.is_some() && bom.is_none() {
+                break; // unreadable, noted above
+            }
+            let (scenario_files, default_duration) = match set {
+                ScenarioSet::File(path) => match read_cached(&mut files, path) {
+                    Ok(bytes) => (vec![(path.display().to_string(), bytes.clone())], None),
+                    Err(e) => {
+                        note(e, &mut errors);
+                        continue;
                     }
+                },
+                ScenarioSet::RegionalOutages { duration_periods } => {
+                    (Vec::new(), Some(*duration_periods))
                 }
             };
-            match input::load_with_bom(input_path, source, spec.bom.as_deref()) {
+            let parsed = input::parse_with_bom(
+                (&input_path.display().to_string(), &input_bytes),
+                &scenario_files,
+                default_duration,
+                bom.as_ref()
+                    .map(|(name, bytes)| (name.as_str(), bytes.as_slice())),
+            );
+            match parsed {
                 Ok(l) => {
                     for w in l.warnings {
                         if !warnings.contains(&w) {
@@ -217,13 +296,17 @@ fn load_all(spec: &SweepSpec) -> Result<(Vec<Loaded>, Vec<String>), InputErrors>
                         input: input_path.display().to_string(),
                         scenarios: set.label(),
                         instance: l.instance,
+                        computed_from: ComputedFrom {
+                            input: content_hash(&input_bytes),
+                            scenarios: scenario_files.first().map(|(_, b)| content_hash(b)),
+                            bom: bom.as_ref().map(|(_, b)| content_hash(b)),
+                            ..options.clone()
+                        },
                     });
                 }
                 Err(e) => {
                     for error in e.0 {
-                        if !errors.contains(&error) {
-                            errors.push(error);
-                        }
+                        note(error, &mut errors);
                     }
                 }
             }
@@ -236,8 +319,17 @@ fn load_all(spec: &SweepSpec) -> Result<(Vec<Loaded>, Vec<String>), InputErrors>
     }
 }
 
-/// The frontier row of one solved point.
-fn row_of(loaded: &Loaded, solution: &Solution) -> FrontierRow {
+/// The sweep a row belongs to: its id and number of points, and the shard
+/// of this run.
+#[derive(Debug, Clone, Copy)]
+struct SweepIdentity {
+    id: u64,
+    points: u64,
+    shard: Option<Shard>,
+}
+
+/// The frontier row of one solved point, as it will be written.
+fn row_of(loaded: &Loaded, solution: &Solution, sweep: SweepIdentity) -> FrontierRow {
     let instance = &loaded.instance;
     let attainable = &solution.attainable;
     let mut row = FrontierRow {
@@ -252,10 +344,14 @@ fn row_of(loaded: &Loaded, solution: &Solution) -> FrontierRow {
             .map_or_else(String::new, |k| instance.scenarios[k.0].name.clone()),
         solve_seconds: solution.solve_seconds,
         gap: solution.gap,
+        computed_from: loaded.computed_from.clone(),
+        sweep_id: sweep.id,
+        sweep_points: sweep.points,
+        shard: sweep.shard,
         ..FrontierRow::default()
     };
     let Some(best) = &solution.best else {
-        return row;
+        return row.as_written();
     };
     let plan = &best.plan;
     let costs = best.evaluation.costs;
@@ -305,31 +401,52 @@ fn row_of(loaded: &Loaded, solution: &Solution) -> FrontierRow {
         row.min_fill = Some(best.evaluation.scenario_fill[k.0]);
         row.binding_scenario = instance.scenarios[k.0].name.clone();
     }
-    row
+    row.as_written()
 }
 
-/// Reads a journal's finished rows (a missing journal has none).
-pub fn read_journal(path: &Path) -> Result<Vec<FrontierRow>, SweepError> {
-    match std::fs::read(path) {
-        Ok(bytes) => frontier::parse(&path.display().to_string(), &bytes, true).map_err(|e| {
-            SweepError::Journal {
-                path: path.to_path_buf(),
-                message: e.to_string(),
-            }
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(SweepError::Journal {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        }),
-    }
+/// Reads the finished rows of a journal or an earlier frontier file, each
+/// with where it was read (a missing file has none). A journal's last line
+/// may be torn by an interruption.
+fn read_finished(path: &Path, journal: bool) -> Result<Vec<(RowAt, FrontierRow)>, SweepError> {
+    let fail = |message: String| SweepError::File {
+        path: path.to_path_buf(),
+        message,
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(fail(format!("cannot be read for --resume: {e}"))),
+    };
+    let file = path.display().to_string();
+    let rows = frontier::parse_numbered(&file, &bytes, journal).map_err(|mut e| {
+        e.message
+            .push_str("; to start over, drop --resume or use another --out");
+        SweepError::Input(e.into())
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(line, row)| {
+            let at = RowAt {
+                file: file.clone(),
+                line,
+            };
+            (at, row)
+        })
+        .collect())
 }
 
 fn open_journal(path: &Path, resume: bool) -> Result<File, SweepError> {
-    let fail = |e: std::io::Error| SweepError::Journal {
+    let fail = |e: std::io::Error| SweepError::File {
         path: path.to_path_buf(),
         message: e.to_string(),
     };
+    // Missing folders are created, as for every output file.
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| SweepError::File {
+            path: parent.to_path_buf(),
+            message: format!("cannot create this folder for the journal: {e}"),
+        })?;
+    }
     let fresh = !resume
         || std::fs::metadata(path)
             .map(|m| m.len() == 0)
@@ -342,7 +459,7 @@ fn open_journal(path: &Path, resume: bool) -> Result<File, SweepError> {
         .open(path)
         .map_err(fail)?;
     if let Err(e) = file.try_lock() {
-        return Err(SweepError::Journal {
+        return Err(SweepError::File {
             path: path.to_path_buf(),
             message: match e {
                 std::fs::TryLockError::WouldBlock => {
@@ -386,76 +503,118 @@ pub fn run(
     options: &RunOptions,
     progress: &dyn Progress,
 ) -> Result<SweepResult, SweepError> {
-    let (loaded, warnings) = load_all(spec)?;
-
-    // Finished points: an earlier frontier file, overridden by the journal's
-    // rows (the journal holds each point's own result).
-    let mut finished = std::collections::BTreeMap::new();
-    if options.resume {
-        for row in options.previous.iter().cloned() {
-            finished.insert(row.key(), row);
-        }
-        if let Some(journal) = &options.journal {
-            for row in read_journal(journal)? {
-                finished.insert(row.key(), row);
-            }
-        }
-    }
-    let done_keys: std::collections::HashSet<_> = finished.keys().cloned().collect();
-    let done: Vec<FrontierRow> = finished.into_values().collect();
+    let result_options = ComputedFrom {
+        gap: options.settings.relative_gap,
+        time_limit_seconds: options.settings.time_limit_seconds,
+        warm_start: options.warm_start,
+        ..ComputedFrom::default()
+    };
+    let (loaded, warnings) = load_all(spec, &result_options)?;
+    let key_of = |l: &Loaded, measure: Measure, floor: Floor| -> (SeriesKey, String) {
+        (
+            (
+                l.input.clone(),
+                l.scenarios.clone(),
+                measure.name().to_string(),
+            ),
+            num(floor.value()),
+        )
+    };
 
     // Canonical order: input, scenario set, measure, floor.
     let mut mine = Vec::new();
+    let mut all_points = Vec::new();
     let mut position = 0;
     for (i, l) in loaded.iter().enumerate() {
         for &measure in &spec.measures {
             for &floor in &spec.floors {
+                let key = key_of(l, measure, floor);
+                all_points.push((key.0.clone(), floor.value()));
                 let owned = options.shard.is_none_or(|s| s.owns(position));
                 position += 1;
-                if !owned {
-                    continue;
+                if owned {
+                    mine.push((
+                        Point {
+                            instance: i,
+                            measure,
+                            floor,
+                        },
+                        key,
+                    ));
                 }
-                let key = (
-                    (
-                        l.input.clone(),
-                        l.scenarios.clone(),
-                        measure.name().to_string(),
-                    ),
-                    num(floor.value()),
-                );
-                mine.push((
-                    Point {
-                        instance: i,
-                        measure,
-                        floor,
-                    },
-                    done_keys.contains(&key),
-                ));
             }
         }
     }
-    let kept: std::collections::HashSet<_> = mine
+    let all_points = provenance::point_set(all_points);
+    let sweep = SweepIdentity {
+        id: provenance::sweep_id(&all_points),
+        points: all_points.len() as u64,
+        shard: options.shard,
+    };
+    let my_keys: HashSet<&(SeriesKey, String)> = mine.iter().map(|(_, key)| key).collect();
+
+    // Finished points of this run: an earlier frontier file, overridden by
+    // the journal's rows (the journal holds each point's own result).
+    let mut finished: BTreeMap<(SeriesKey, String), (RowAt, FrontierRow)> = BTreeMap::new();
+    if options.resume {
+        let previous = match &options.previous {
+            Some(path) => read_finished(path, false)?,
+            None => Vec::new(),
+        };
+        let journaled = match &options.journal {
+            Some(path) => read_finished(path, true)?,
+            None => Vec::new(),
+        };
+        for (at, row) in previous.into_iter().chain(journaled) {
+            if my_keys.contains(&row.key()) {
+                finished.insert(row.key(), (at, row));
+            }
+        }
+    }
+    // Reused rows must come from the same files and options as this run.
+    let computed_from: HashMap<(&str, &str), &ComputedFrom> = loaded
         .iter()
-        .filter(|(_, finished)| *finished)
-        .map(|(p, _)| {
-            (
-                (
-                    loaded[p.instance].input.clone(),
-                    loaded[p.instance].scenarios.clone(),
-                    p.measure.name().to_string(),
-                ),
-                num(p.floor.value()),
-            )
+        .map(|l| ((l.input.as_str(), l.scenarios.as_str()), &l.computed_from))
+        .collect();
+    let mut changes: Vec<String> = Vec::new();
+    let mut seen = HashSet::new();
+    for (at, row) in finished.values() {
+        let now = computed_from
+            .get(&(row.input.as_str(), row.scenarios.as_str()))
+            .expect("finished rows are kept only for this run's points");
+        for part in row.computed_from.differences(now) {
+            let change = provenance::describe_change(part, row, &row.computed_from, now);
+            if seen.insert(change.clone()) {
+                changes.push(format!("{at}: {change}"));
+            }
+        }
+    }
+    if !changes.is_empty() {
+        return Err(SweepError::Changed(changes));
+    }
+    // A row of the earlier file may show the plan of a higher floor (the
+    // monotone envelope). It stands only if that floor's point is in this
+    // run too, else the point is solved again: its own result is not in the
+    // file.
+    finished.retain(|_, (_, row)| {
+        row.plan_floor
+            .is_none_or(|plan_floor| my_keys.contains(&(row.series(), num(plan_floor))))
+    });
+
+    let mut rows: Vec<FrontierRow> = finished
+        .into_values()
+        .map(|(_, row)| FrontierRow {
+            sweep_id: sweep.id,
+            sweep_points: sweep.points,
+            shard: sweep.shard,
+            ..row
         })
         .collect();
-    let mut rows: Vec<FrontierRow> = done
-        .into_iter()
-        .filter(|r| kept.contains(&r.key()))
-        .collect();
+    let done: HashSet<(SeriesKey, String)> = rows.iter().map(FrontierRow::key).collect();
     let todo: Vec<Point> = mine
-        .into_iter()
-        .filter(|(_, f)| !f)
-        .map(|(p, _)| p)
+        .iter()
+        .filter(|(_, key)| !done.contains(key))
+        .map(|(p, _)| *p)
         .collect();
 
     let journal = match &options.journal {
@@ -468,10 +627,7 @@ pub fn run(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.max(1))
         .build()
-        .map_err(|e| SweepError::Journal {
-            path: PathBuf::new(),
-            message: format!("cannot start worker threads: {e}"),
-        })?;
+        .map_err(|e| SweepError::Internal(format!("cannot start worker threads: {e}")))?;
     // One HiGHS thread per point: the parallelism is across points, and a
     // fixed thread count keeps every point's answer the same whatever --jobs is.
     let settings = Settings {
@@ -543,12 +699,12 @@ pub fn run(
                 start,
                 prepared_for(point),
             )?;
-            let row = row_of(l, &solution);
+            let row = row_of(l, &solution, sweep);
             if let Some((path, file)) = &journal {
                 let mut file = file.lock().unwrap_or_else(|e| e.into_inner());
                 file.write_all(frontier::row_line(&row).as_bytes())
                     .and_then(|_| file.flush())
-                    .map_err(|e| SweepError::Journal {
+                    .map_err(|e| SweepError::File {
                         path: path.clone(),
                         message: e.to_string(),
                     })?;
@@ -600,10 +756,7 @@ pub fn run(
         }
     })?;
     rows.extend(new_rows);
-    let rows = frontier::finish(rows).map_err(|message| SweepError::Journal {
-        path: options.journal.clone().unwrap_or_default(),
-        message,
-    })?;
+    let rows = frontier::finish(rows).map_err(SweepError::Internal)?;
     Ok(SweepResult {
         rows,
         warnings,
@@ -620,6 +773,77 @@ pub fn max_floors(rows: &[FrontierRow]) -> Vec<(frontier::SeriesKey, f64)> {
         }
     }
     out
+}
+
+/// Frontier files that cannot be joined.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    #[error("{0}")]
+    Input(#[from] InputError),
+    #[error(
+        "the files were computed from different inputs or options:{}\n\
+        Run the sweeps whose inputs or options differ again, then merge.",
+        provenance::listing(.0)
+    )]
+    DifferentInputs(Vec<String>),
+    #[error("the files disagree: {0}")]
+    Disagree(String),
+    #[error(
+        "points are missing: {}\n\
+        Was a shard's file left out? Give every shard's file, or add --partial \
+        to merge what is there.",
+        .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+    )]
+    Incomplete(Vec<Incomplete>),
+}
+
+/// Frontier files joined into one.
+#[derive(Debug)]
+pub struct Merged {
+    pub rows: Vec<FrontierRow>,
+    /// The sweeps with missing points (only with `partial`).
+    pub incomplete: Vec<Incomplete>,
+}
+
+/// Joins frontier files `(name, contents)` into the file one run would
+/// write: refuses rows computed from other inputs or options than the rest,
+/// two results for one point, and (unless `partial`) sweeps with points in
+/// none of the files.
+pub fn merge(files: &[(String, Vec<u8>)], partial: bool) -> Result<Merged, MergeError> {
+    let mut numbered: Vec<(RowAt, FrontierRow)> = Vec::new();
+    for (name, bytes) in files {
+        for (line, row) in frontier::parse_numbered(name, bytes, false)? {
+            let at = RowAt {
+                file: name.clone(),
+                line,
+            };
+            numbered.push((at, row));
+        }
+    }
+    let differences = provenance::merge_differences(&numbered);
+    if !differences.is_empty() {
+        return Err(MergeError::DifferentInputs(differences));
+    }
+    let rows: Vec<FrontierRow> = numbered.into_iter().map(|(_, row)| row).collect();
+    let incomplete = provenance::incomplete_sweeps(&rows).map_err(MergeError::Disagree)?;
+    if !incomplete.is_empty() && !partial {
+        return Err(MergeError::Incomplete(incomplete));
+    }
+    let mut rows = frontier::finish(rows).map_err(MergeError::Disagree)?;
+    if incomplete.is_empty() {
+        // Complete: the rows are one sweep, the union of the files' (for
+        // the shards of one sweep, that sweep itself), solved by no single
+        // shard. A partial merge keeps the sweeps' own ids and shards, so
+        // merging it later with the missing files completes them.
+        let points = provenance::point_set(rows.iter().map(|r| (r.series(), r.floor)));
+        let id = provenance::sweep_id(&points);
+        for row in &mut rows {
+            row.sweep_id = id;
+            row.sweep_points = points.len() as u64;
+            row.shard = None;
+        }
+    }
+    Ok(Merged { rows, incomplete })
 }
 
 #[cfg(test)]

@@ -476,3 +476,441 @@ fn a_second_sweep_on_the_same_journal_is_refused() {
     first.kill().unwrap();
     first.wait().unwrap();
 }
+
+/// Replaces the first `from` in the file with `to`.
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from:?} not in {}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Regression: `--resume` reused the rows of a finished sweep after the
+/// options file had changed (exit 0, "0 points to solve", the old costs).
+#[test]
+fn resume_refuses_rows_computed_from_other_inputs_or_options() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "o.csv", OPTIONS);
+    let out = dir.path().join("fr.csv");
+    let sweep = |extra: &[&str]| {
+        let mut command = divopt();
+        command
+            .args(["sweep", options.to_str().unwrap(), "--floors", "0,0.5,0.9"])
+            .args(extra)
+            .arg("--out")
+            .arg(&out);
+        command
+    };
+    sweep(&[]).assert().success();
+    edit(&options, "wafer,jp1,JP,100,10,", "wafer,jp1,JP,100,12,");
+    sweep(&["--resume"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "fr.csv, row 2: {} has changed since the row was computed",
+            options.display()
+        )))
+        .stderr(predicate::str::contains(
+            "Drop --resume to solve every point again, or write to another --out.",
+        ))
+        .stderr(predicate::str::contains("points to solve").not());
+    edit(&options, "wafer,jp1,JP,100,12,", "wafer,jp1,JP,100,10,");
+    sweep(&["--resume", "--gap", "0.001", "--warm-start"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--gap was 0.0001, is 0.001 now"))
+        .stderr(predicate::str::contains("--warm-start was off, is on now"));
+    // The journal's rows are checked the same way.
+    std::fs::rename(&out, dir.path().join("fr.csv.journal")).unwrap();
+    let bom = write(&dir, "bom.csv", "parent,child,quantity\nfoundry,wafer,1\n");
+    sweep(&["--resume", "--bom", bom.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "fr.csv.journal, row 2: --bom is given now but was not then",
+        ));
+    // Unchanged inputs and options: every row is reused.
+    sweep(&["--resume"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("0 solved in this run"));
+}
+
+/// Regression: `merge` joined shard files computed from different contents
+/// of the same options file.
+#[test]
+fn merge_refuses_shards_computed_from_different_inputs() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "o.csv", OPTIONS);
+    let shard = |i: u32| {
+        let out = dir.path().join(format!("s{i}.csv"));
+        divopt()
+            .args(["sweep", options.to_str().unwrap(), "--floors", "0:1:0.25"])
+            .args(["--shard", &format!("{i}/2"), "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        out
+    };
+    let first = shard(1);
+    edit(&options, "gas,cn,CN,10,1.5,", "gas,cn,CN,10,1.6,");
+    let second = shard(2);
+    divopt()
+        .arg("merge")
+        .args([&first, &second])
+        .arg("-o")
+        .arg(dir.path().join("m.csv"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "{} had other contents: hash ",
+            options.display()
+        )))
+        .stderr(predicate::str::contains(format!(
+            "({}, row 2) against hash ",
+            first.display()
+        )));
+    assert!(!dir.path().join("m.csv").exists());
+}
+
+/// Stops a sweep (by a panic, as an interrupt would: rows journaled so far
+/// stay) once `rows` points are finished.
+struct InterruptAfter(std::sync::atomic::AtomicUsize);
+
+impl divopt::sweep::Progress for InterruptAfter {
+    fn started(&self, _: usize) {}
+
+    fn finished(&self, _: &divopt::sweep::frontier::FrontierRow) {
+        if self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst) == 1 {
+            panic!("interrupted by the test");
+        }
+    }
+}
+
+/// Regression: a merged or resumed sweep derived marginal_cost from costs
+/// read back at 9 digits, a single run from the unrounded costs, so their
+/// files differed (18.9816 against 18.98).
+#[test]
+fn sharded_merged_and_resumed_sweeps_equal_one_run_byte_for_byte() {
+    use divopt::sweep::{self, RunOptions, ScenarioSet, SweepSpec};
+
+    let dir = TempDir::new().unwrap();
+    divopt()
+        .args([
+            "generate",
+            "--products",
+            "8",
+            "--options",
+            "3",
+            "--regions",
+            "4",
+        ])
+        .args(["--scenarios", "6", "--seed", "3", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let options = dir.path().join("options.csv");
+    let scenarios = dir.path().join("scenarios.csv");
+    let floors = "0:1:0.1";
+    let sweep = |extra: &[&str], out: &Path| {
+        divopt()
+            .arg("sweep")
+            .arg(&options)
+            .arg("--scenarios")
+            .arg(&scenarios)
+            .args(["--floors", floors, "--jobs", "1"])
+            .args(extra)
+            .arg("--out")
+            .arg(out)
+            .assert()
+            .success();
+    };
+    let whole = dir.path().join("whole.csv");
+    sweep(&[], &whole);
+
+    let shards: Vec<PathBuf> = (1..=2)
+        .map(|i| {
+            let out = dir.path().join(format!("shard{i}.csv"));
+            sweep(&["--shard", &format!("{i}/2")], &out);
+            out
+        })
+        .collect();
+    let merged = dir.path().join("merged.csv");
+    divopt()
+        .arg("merge")
+        .args(&shards)
+        .arg("-o")
+        .arg(&merged)
+        .assert()
+        .success();
+    assert_eq!(without_timings(&merged), without_timings(&whole));
+
+    // Interrupted after 4 points, then resumed.
+    let resumed = dir.path().join("resumed.csv");
+    let spec = SweepSpec {
+        inputs: vec![options.clone()],
+        bom: None,
+        scenario_sets: vec![ScenarioSet::File(scenarios.clone())],
+        measures: vec![divopt::instance::Measure::Worst],
+        floors: sweep::parse_floors(floors).unwrap(),
+    };
+    let run = RunOptions {
+        jobs: 1,
+        settings: divopt::solve::Settings::default(),
+        journal: Some(PathBuf::from(format!("{}.journal", resumed.display()))),
+        resume: false,
+        previous: None,
+        shard: None,
+        warm_start: false,
+    };
+    let interrupted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        sweep::run(&spec, &run, &InterruptAfter(4.into()))
+    }));
+    assert!(interrupted.is_err(), "the sweep was not interrupted");
+    divopt()
+        .arg("sweep")
+        .arg(&options)
+        .arg("--scenarios")
+        .arg(&scenarios)
+        .args(["--floors", floors, "--resume", "--out"])
+        .arg(&resumed)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("7 solved in this run"));
+    assert_eq!(without_timings(&resumed), without_timings(&whole));
+}
+
+/// Regression: merging one shard's file of two wrote half a frontier (its
+/// knee found on half the points) without a word.
+#[test]
+fn merge_names_missing_shards_and_floors() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "o.csv", OPTIONS);
+    let sweep = |extra: &[&str], out: &Path| {
+        divopt()
+            .args(["sweep", options.to_str().unwrap(), "--floors", "0:1:0.1"])
+            .args(["--measure", "worst", "--measure", "expected"])
+            .args(extra)
+            .arg("--out")
+            .arg(out)
+            .assert()
+            .success();
+    };
+    let whole = dir.path().join("whole.csv");
+    sweep(&[], &whole);
+    let shards: Vec<PathBuf> = (1..=3)
+        .map(|i| {
+            let out = dir.path().join(format!("shard{i}.csv"));
+            sweep(&["--shard", &format!("{i}/3")], &out);
+            out
+        })
+        .collect();
+    let merge = |files: &[&PathBuf], out: &str| {
+        let mut command = divopt();
+        command
+            .arg("merge")
+            .args(files)
+            .arg("-o")
+            .arg(dir.path().join(out));
+        command
+    };
+    merge(&[&shards[0], &shards[2]], "m.csv")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "has 22 points; 7 of them are in none of the files",
+        ))
+        .stderr(predicate::str::contains("no file has rows of --shard 2/3"));
+    assert!(!dir.path().join("m.csv").exists());
+
+    // A shard file cut short: its missing floors are named.
+    let text = std::fs::read_to_string(&shards[1]).unwrap();
+    let cut: Vec<&str> = text.lines().take(3).collect();
+    let short = write(&dir, "short.csv", &(cut.join("\n") + "\n"));
+    merge(&[&shards[0], &short, &shards[2]], "m.csv")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "5 of them are in none of the files",
+        ))
+        .stderr(predicate::str::contains(format!(
+            "{} (regional-outages:3, worst): floors 0.1, 0.4, 0.7, 1\n",
+            options.display()
+        )));
+
+    // --partial writes what is there, says what is missing, and the partial
+    // file merges with the missing shard into the whole sweep.
+    merge(&[&shards[0], &shards[2]], "partial.csv")
+        .arg("--partial")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning: --partial: sweep "))
+        .stderr(predicate::str::contains("no file has rows of --shard 2/3"));
+    let partial = dir.path().join("partial.csv");
+    merge(&[&partial, &shards[1]], "full.csv")
+        .assert()
+        .success();
+    assert_eq!(
+        without_timings(&dir.path().join("full.csv")),
+        without_timings(&whole)
+    );
+}
+
+/// Regression: `--out` naming a folder failed (exit 1) only after every
+/// point was solved, leaving FOLDER.journal; a missing parent folder failed
+/// too, where every other command creates it.
+#[test]
+fn output_paths_are_checked_before_solving_and_missing_folders_created() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "o.csv", OPTIONS);
+    let folder = dir.path().join("adir");
+    std::fs::create_dir(&folder).unwrap();
+    let sweep = |flag: &str, path: &Path| {
+        let mut command = divopt();
+        command
+            .args(["sweep", options.to_str().unwrap(), "--floors", "0,0.5"])
+            .arg(flag)
+            .arg(path);
+        command
+    };
+    sweep("--out", &folder)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "error: --out {}: is a folder; name a file, e.g. {}",
+            folder.display(),
+            folder.join("frontier.csv").display()
+        )))
+        .stderr(predicate::str::contains("points to solve").not());
+    assert!(!dir.path().join("adir.journal").exists());
+    let chart_folder = dir.path().join("chart.svg");
+    std::fs::create_dir(&chart_folder).unwrap();
+    sweep("--plot", &chart_folder)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("error: --plot "));
+    sweep("--out", &options.join("f.csv"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a file, not a folder"));
+
+    let nested = dir.path().join("new").join("deeper").join("f.csv");
+    let chart = dir.path().join("charts").join("f.svg");
+    sweep("--out", &nested)
+        .arg("--plot")
+        .arg(&chart)
+        .assert()
+        .success();
+    assert_eq!(rows(&nested).len(), 2);
+    assert!(chart.exists());
+
+    divopt()
+        .arg("merge")
+        .arg(&nested)
+        .arg("-o")
+        .arg(&folder)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a folder"));
+    let merged = dir.path().join("m").join("merged.csv");
+    divopt()
+        .arg("merge")
+        .arg(&nested)
+        .arg("-o")
+        .arg(&merged)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(&merged).unwrap(),
+        std::fs::read_to_string(&nested).unwrap()
+    );
+}
+
+/// `sweep --help` and README.md name every frontier.csv column, in order,
+/// and the help of sweep and merge lists their exit codes.
+#[test]
+fn help_and_readme_describe_every_frontier_column_and_exit_code() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "o.csv", OPTIONS);
+    let out = dir.path().join("f.csv");
+    divopt()
+        .args([
+            "sweep",
+            options.to_str().unwrap(),
+            "--floors",
+            "0.5",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let header = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let help = |command: &str| {
+        let output = divopt().args([command, "--help"]).output().unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let readme_columns = readme
+        .split("frontier.csv columns")
+        .nth(1)
+        .expect("README lists the frontier.csv columns")
+        .split("\n\n")
+        .next()
+        .unwrap()
+        .to_string();
+    for (what, text) in [
+        ("sweep --help", help("sweep")),
+        ("README.md", readme_columns),
+    ] {
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut from = 0;
+        for column in header.split(',') {
+            // A list item: after ", ", ": ", " and " or " / ".
+            let at = [", ", ": ", " and ", " / "]
+                .iter()
+                .flat_map(|start| [" ", ",", ".", ")"].map(|end| format!("{start}{column}{end}")))
+                .filter_map(|item| text[from..].find(&item))
+                .min()
+                .unwrap_or_else(|| panic!("{what} lacks column {column} (or not in order)"));
+            from += at + column.len();
+        }
+    }
+    for command in ["sweep", "merge"] {
+        let text = help(command);
+        assert!(text.contains("Exit codes: 0 "), "{command} --help: {text}");
+        assert!(text.contains("2 bad input or usage"), "{command} --help");
+    }
+}
+
+/// A finished row may show the plan of a higher floor (plan_floor). Resumed
+/// into a sweep without that floor, it is solved again: its own result is
+/// not in the file, and a single run of the new floors would not show it.
+#[test]
+fn resume_solves_again_a_row_showing_the_plan_of_a_floor_not_in_the_sweep() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "o.csv", OPTIONS);
+    let sweep = |floors: &str, extra: &[&str], out: &Path| {
+        let mut command = divopt();
+        command
+            .args(["sweep", options.to_str().unwrap(), "--floors", floors])
+            .args(extra)
+            .arg("--out")
+            .arg(out);
+        command
+    };
+    let out = dir.path().join("fr.csv");
+    sweep("0,0.5,0.9", &[], &out).assert().success();
+    edit(&out, ",worst,0.5,0.5,", ",worst,0.5,0.9,");
+    sweep("0,0.5", &["--resume"], &out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("1 solved in this run"));
+    let fresh = dir.path().join("fresh.csv");
+    sweep("0,0.5", &[], &fresh).assert().success();
+    assert_eq!(without_timings(&out), without_timings(&fresh));
+}
