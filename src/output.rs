@@ -91,24 +91,46 @@ impl OutputError {
 }
 
 /// Checks, before any work, that `dir` can be an output folder: not an
-/// existing file. (Whether it can be written shows when it is.)
+/// existing file, and no file where one of the folders on its way should
+/// be (missing ones are created). Whether it can be written shows when it is.
 pub fn check_dir(dir: &Path) -> Result<(), OutputError> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(OutputError::new(
-            dir,
-            std::io::Error::from(std::io::ErrorKind::NotADirectory),
-        ));
-    }
-    Ok(())
+    file_on_the_way(dir, dir)
 }
 
-/// Checks, before any work, that `path` can be an output file: not an
-/// existing folder.
+/// Checks, before any work, that `path` can be an output file: a file name,
+/// not an existing folder, and no file where one of the folders on its way
+/// should be.
 pub fn check_file(path: &Path) -> Result<(), OutputError> {
     if path.is_dir() {
         return Err(OutputError::new(
             path,
             std::io::Error::from(std::io::ErrorKind::IsADirectory),
+        ));
+    }
+    if path.file_name().is_none() || path.as_os_str().to_string_lossy().ends_with('/') {
+        return Err(OutputError::new(
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "not a file name; name a file, e.g. out/frontier.csv",
+            ),
+        ));
+    }
+    file_on_the_way(path, folder_of(path))
+}
+
+/// An error when the nearest existing one of `folder` and its ancestors is
+/// not a folder.
+fn file_on_the_way(path: &Path, folder: &Path) -> Result<(), OutputError> {
+    let blocked = folder
+        .ancestors()
+        .filter(|a| !a.as_os_str().is_empty())
+        .find(|a| a.exists())
+        .is_some_and(|a| !a.is_dir());
+    if blocked {
+        return Err(OutputError::new(
+            path,
+            std::io::Error::from(std::io::ErrorKind::NotADirectory),
         ));
     }
     Ok(())

@@ -241,7 +241,7 @@ diversified, stockpiled, localized, untouched, reserve_value, local_share, min_f
 binding_scenario, max_floor, gap, solve_seconds (the only column that differs between runs), \
 knee, computed_from (hashes of the input, scenarios and BOM files' bytes, and the options that \
 change results: gap, time_limit, warm_start), sweep_id (a hash of the sweep's set of points), \
-sweep_points (how many points the sweep has) and shard (the --shard I/N that wrote the row; \
+sweep_points (how many points the sweep has) and shard (the --shard I/N that wrote the row, as I of N; \
 empty for a whole sweep). Infeasible floors are rows with status infeasible.
 
 The knee (knee=true) is found with Kneedle: on the feasible points, floor and cost normalized to \
@@ -506,7 +506,7 @@ pub struct SweepArgs {
 
     /// Write the frontier CSV here (and journal to OUT.journal; missing
     /// folders are created); default: stdout.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_parser = out_file)]
     pub out: Option<PathBuf>,
 
     /// Draw the frontier chart (.svg or .png).
@@ -540,7 +540,7 @@ pub struct MergeArgs {
     pub partial: bool,
 
     /// The merged frontier file.
-    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    #[arg(short = 'o', long = "out", value_name = "FILE", value_parser = out_file)]
     pub out: PathBuf,
 
     /// Draw the merged frontier chart (.svg or .png).

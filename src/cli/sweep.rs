@@ -82,42 +82,6 @@ impl Progress for Reporter {
     }
 }
 
-/// Checks an output file's path before any work is done, so that a sweep
-/// never solves every point only to fail at the end: the path must name a
-/// file (not a folder) whose missing parent folders can be created. Prints
-/// the problem and returns the exit code.
-fn check_output_file(flag: &str, path: &Path) -> Result<(), u8> {
-    let problem = if path.is_dir() {
-        Some(format!(
-            "is a folder; name a file, e.g. {}",
-            path.join("frontier.csv").display()
-        ))
-    } else if path.file_name().is_none() || path.as_os_str().to_string_lossy().ends_with('/') {
-        Some("is not a file name; name a file, e.g. out/frontier.csv".to_string())
-    } else {
-        // The nearest existing ancestor must be a folder; the rest of the
-        // way is created when the file is written.
-        path.ancestors()
-            .skip(1)
-            .filter(|a| !a.as_os_str().is_empty())
-            .find(|a| a.exists())
-            .filter(|a| !a.is_dir())
-            .map(|a| {
-                format!(
-                    "{} is a file, not a folder; choose another {flag}",
-                    a.display()
-                )
-            })
-    };
-    match problem {
-        Some(problem) => {
-            to_stderr!("error: {flag} {}: {problem}", path.display());
-            Err(exit::BAD_INPUT)
-        }
-        None => Ok(()),
-    }
-}
-
 fn journal_path(out: &Path) -> PathBuf {
     let mut name = out.as_os_str().to_owned();
     name.push(".journal");
@@ -180,14 +144,6 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<u8> {
         measures,
         floors,
     };
-    let outputs = [("--out", &args.out), ("--plot", &args.plot)];
-    for (flag, path) in outputs {
-        if let Some(path) = path {
-            if let Err(code) = check_output_file(flag, path) {
-                return Ok(code);
-            }
-        }
-    }
     let journal = args.out.as_deref().map(journal_path);
     let options = RunOptions {
         jobs: args.jobs.map_or_else(
@@ -246,14 +202,6 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<u8> {
 }
 
 pub fn merge_command(args: &MergeArgs) -> anyhow::Result<u8> {
-    let outputs = [("--out", Some(&args.out)), ("--plot", args.plot.as_ref())];
-    for (flag, path) in outputs {
-        if let Some(path) = path {
-            if let Err(code) = check_output_file(flag, path) {
-                return Ok(code);
-            }
-        }
-    }
     let mut files = Vec::with_capacity(args.files.len());
     for file in &args.files {
         match std::fs::read(file) {

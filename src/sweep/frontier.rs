@@ -173,7 +173,9 @@ impl FrontierRow {
             self.computed_from.to_string(),
             provenance::hash_text(self.sweep_id),
             self.sweep_points.to_string(),
-            self.shard.map_or_else(String::new, |s| s.to_string()),
+            // "1 of 2", not "1/2", which a spreadsheet reads as a date.
+            self.shard
+                .map_or_else(String::new, |s| format!("{} of {}", s.index, s.count)),
         ]
     }
 }
@@ -281,8 +283,11 @@ fn read_row(cells: &crate::input::table::Cells) -> Result<FrontierRow, InputErro
     let shard = match cells.text("shard") {
         "" => None,
         text => Some(
-            text.parse::<Shard>()
-                .map_err(|message| cells.error("shard", message))?,
+            text.replacen(" of ", "/", 1)
+                .parse::<Shard>()
+                .map_err(|_| {
+                    cells.error("shard", format!("{text:?} is not I of N, e.g. 3 of 8"))
+                })?,
         ),
     };
     Ok(FrontierRow {

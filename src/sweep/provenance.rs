@@ -17,12 +17,14 @@ use super::frontier::{FrontierRow, SeriesKey};
 use super::Shard;
 use crate::report::num;
 
-/// 64-bit FNV-1a of `bytes`. A check that a file has not changed (a change
-/// of any one byte always changes it), not a security measure.
+/// 64-bit FNV-1a of `bytes` (a fixed algorithm, so files written by one
+/// divopt build are read by the next). A check that a file has not changed
+/// (a change of any one byte always changes it), not a security measure.
 pub fn content_hash(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    })
+    use std::hash::Hasher;
+    let mut hasher = fnv::FnvHasher::default();
+    hasher.write(bytes);
+    hasher.finish()
 }
 
 /// What a point's result depends on besides its input, scenario set, measure

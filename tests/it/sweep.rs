@@ -775,11 +775,10 @@ fn output_paths_are_checked_before_solving_and_missing_folders_created() {
     sweep("--out", &folder)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(format!(
-            "error: --out {}: is a folder; name a file, e.g. {}",
-            folder.display(),
-            folder.join("frontier.csv").display()
-        )))
+        .stderr(predicate::str::contains("'--out <FILE>'"))
+        .stderr(predicate::str::contains(
+            "a folder of that name is in the way; give a file name",
+        ))
         .stderr(predicate::str::contains("points to solve").not());
     assert!(!dir.path().join("adir.journal").exists());
     let chart_folder = dir.path().join("chart.svg");
@@ -787,11 +786,11 @@ fn output_paths_are_checked_before_solving_and_missing_folders_created() {
     sweep("--plot", &chart_folder)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("error: --plot "));
+        .stderr(predicate::str::contains("'--plot <FILE>'"));
     sweep("--out", &options.join("f.csv"))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("is a file, not a folder"));
+        .stderr(predicate::str::contains("a file is in the way"));
 
     let nested = dir.path().join("new").join("deeper").join("f.csv");
     let chart = dir.path().join("charts").join("f.svg");
@@ -810,7 +809,9 @@ fn output_paths_are_checked_before_solving_and_missing_folders_created() {
         .arg(&folder)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("is a folder"));
+        .stderr(predicate::str::contains(
+            "a folder of that name is in the way",
+        ));
     let merged = dir.path().join("m").join("merged.csv");
     divopt()
         .arg("merge")
