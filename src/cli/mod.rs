@@ -117,6 +117,8 @@ its fill at or above the floor in every scenario?
   stockpile   the cheapest protection holds reserve stock
   localize    the cheapest protection builds domestic modules
   chokepoint  no combination of suppliers, stock and modules reaches the floor in some scenario
+With --bom each product is judged without its inputs (they get verdicts of their own); a product \
+assembled in-house has nothing to choose, so it is ok or a chokepoint by its assembly alone. \
 Ranked: chokepoints first, then by protection cost (extra cost per period). The exact solves \
 are described in models/core.md (\"Chokepoints\").
 

@@ -542,6 +542,20 @@ pub fn chokepoints_text(
         count(Class::Diversify),
         count(Class::Ok)
     );
+    let in_house: Vec<&str> = verdicts
+        .iter()
+        .map(|v| instance.product(v.product))
+        .filter(|product| product.options.is_empty())
+        .map(|product| product.name.as_str())
+        .collect();
+    if !in_house.is_empty() {
+        let _ = writeln!(
+            out,
+            "Assembled in-house (no suppliers, stock or modules to choose; judged on the \
+             assembly alone, their inputs on their own): {}.",
+            in_house.join(", ")
+        );
+    }
     out
 }
 

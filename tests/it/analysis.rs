@@ -375,3 +375,83 @@ fn a_budget_buys_the_highest_floor_it_can() {
             "Budget 100: below the cost of the cheapest plan",
         ));
 }
+
+/// The small chain of the QA report: kit = widget + 2 gadget, assembled in-house.
+const KIT_OPTIONS: &str = "\
+product,supplier,region,demand,unit_cost,capacity,fixed_cost,weight,holding_cost,max_reserve,floor,local
+widget,a,CN,100,10,120,50,1,0.5,,,false
+widget,b,US,100,12,80,50,1,0.5,,,false
+gadget,c,CN,50,5,60,10,2,,,,false
+gadget,d,HOME,50,9,60,10,2,,,,true
+";
+const KIT_BOM: &str = "parent,child,quantity,demand\nkit,widget,1,\nkit,gadget,2,\nkit,,,10\n";
+
+/// Regression: with a BOM, a product assembled in-house (no options) made
+/// chokepoints hand HiGHS an empty model (exit 1, "empty model").
+#[test]
+fn chokepoints_judge_products_assembled_in_house() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "o.csv", KIT_OPTIONS);
+    let bom = write(&dir, "bom.csv", KIT_BOM);
+    let scenarios = write(
+        &dir,
+        "s.csv",
+        "scenario,region,product,loss,duration\nkit_fire,*,kit,0.5,2\ncn,CN,,1,3\n",
+    );
+    let run = |extra: &[&Path], out: &str| {
+        let out = dir.path().join(out);
+        let mut command = divopt();
+        command.args([
+            "chokepoints",
+            options.to_str().unwrap(),
+            "--bom",
+            bom.to_str().unwrap(),
+        ]);
+        for file in extra {
+            command.arg("--scenarios").arg(file);
+        }
+        command.arg("--out").arg(&out).assert().success().stdout(
+            predicate::str::contains("Assembled in-house").and(predicate::str::contains(": kit.")),
+        );
+        out
+    };
+    // Regional outages do not touch the assembly: ok, at no cost.
+    let out = run(&[], "outages.csv");
+    assert_eq!(cell(&out, "kit", "class"), "ok");
+    assert_eq!(cell(&out, "kit", "protection_cost"), "0");
+    assert_eq!(cell(&out, "kit", "binding_scenario"), "");
+    assert_eq!(cell(&out, "widget", "class"), "stockpile");
+    // A fire halves the assembly for 2 periods: nothing can protect it.
+    let out = run(&[&scenarios], "fire.csv");
+    assert_eq!(cell(&out, "kit", "class"), "chokepoint");
+    assert_eq!(cell(&out, "kit", "best_fill"), "0.5");
+    assert_eq!(cell(&out, "kit", "binding_scenario"), "kit_fire");
+    assert_eq!(cell(&out, "kit", "protection_cost"), "");
+    assert_eq!(cell(&out, "kit", "baseline_cost"), "0");
+}
+
+#[test]
+fn chokepoints_of_the_shipped_chain_example() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("chokepoints.csv");
+    divopt()
+        .arg("chokepoints")
+        .arg(root.join("data/semis-chain.csv"))
+        .arg("--bom")
+        .arg(root.join("data/semis-bom.csv"))
+        .arg("--scenarios")
+        .arg(root.join("models/scenarios/semis.csv"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("chokepoint(s)"));
+    // Every product of the chain has a verdict, the in-house ones included.
+    let text = read(&out);
+    assert_eq!(text.lines().count(), 1 + 23, "{text}");
+    for product in ["car", "smartphone", "server", "home_fab_wafers"] {
+        assert_eq!(cell(&out, product, "class"), "ok", "{product}");
+    }
+    assert_eq!(cell(&out, "euv_lithography", "class"), "chokepoint");
+}
