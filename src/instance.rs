@@ -117,8 +117,12 @@ pub struct ProductPolicy {
 }
 
 impl Product {
+    /// Whether the product can hold any reserve: it has a holding cost and
+    /// its `max_reserve` (if any) is above 0. A cap of 0 allows no stock, so
+    /// every view (exposure, the text summary) calls it unstockable, as the
+    /// model does.
     pub fn can_stockpile(&self) -> bool {
-        self.holding_cost_per_unit.is_some()
+        self.holding_cost_per_unit.is_some() && self.max_reserve_units.is_none_or(|cap| cap > 0.0)
     }
 }
 

@@ -88,7 +88,7 @@ Per sourced product, from today's cheapest sourcing (each product's requirement 
 options in order of unit cost, current capacity first, then modules): share of supply by region, \
 Herfindahl-Hirschman index over regions (sum of squared shares, 0 to 1), top region and its \
 share, number of listed suppliers and regions, single-source and single-region flags, whether it \
-can be stockpiled, whether a domestic option exists, and with --bom the final products that \
+can be stockpiled (a holding_cost, and a max_reserve above 0 if given), whether a domestic option exists, and with --bom the final products that \
 depend on it and their total weight. Most exposed first (HHI, then dependent weight).
 
 --out FILE columns: product, hhi, top_region, top_share, region_shares, suppliers, regions, \

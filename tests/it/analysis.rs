@@ -455,3 +455,45 @@ fn chokepoints_of_the_shipped_chain_example() {
     }
     assert_eq!(cell(&out, "euv_lithography", "class"), "chokepoint");
 }
+
+/// Regression: exposure called a product with max_reserve 0 stockpilable,
+/// while the model (and chokepoints) can hold no stock of it.
+#[test]
+fn a_max_reserve_of_0_means_no_stock_in_exposure_and_chokepoints() {
+    let dir = TempDir::new().unwrap();
+    let capped = KIT_OPTIONS
+        .replace(
+            "widget,a,CN,100,10,120,50,1,0.5,,",
+            "widget,a,CN,100,10,120,50,1,0.5,0,",
+        )
+        .replace(
+            "widget,b,US,100,12,80,50,1,0.5,,",
+            "widget,b,US,100,12,80,50,1,0.5,0,",
+        );
+    let options = write(&dir, "f.csv", &capped);
+    let out = dir.path().join("x.csv");
+    divopt()
+        .args(["exposure", options.to_str().unwrap(), "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"widget .* no stock").unwrap());
+    assert_eq!(cell(&out, "widget", "stockpilable"), "false");
+    assert_eq!(cell(&out, "gadget", "stockpilable"), "false");
+    // Without the cap, widget can be stockpiled.
+    let free = write(&dir, "g.csv", KIT_OPTIONS);
+    divopt()
+        .args(["exposure", free.to_str().unwrap(), "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(cell(&out, "widget", "stockpilable"), "true");
+    // chokepoints agrees: no stock can protect widget in the CN outage.
+    let choke = dir.path().join("c.csv");
+    divopt()
+        .args(["chokepoints", options.to_str().unwrap(), "--out"])
+        .arg(&choke)
+        .assert()
+        .success();
+    assert_eq!(cell(&choke, "widget", "class"), "chokepoint");
+}
