@@ -582,6 +582,34 @@ fn tiny_numbers_are_rejected() {
     );
 }
 
+/// Regression: share columns skipped the size rule, so a floor of 1e-10
+/// was accepted.
+#[test]
+fn tiny_shares_are_rejected() {
+    rejected_options(
+        "tiny_floor.csv",
+        options_with("gas,ua,UA,10,1,10,5,1,0.05,,,", "gas,ua,UA,10,1,10,5,1,0.05,,1e-10,"),
+        &["tiny_floor.csv: row 5, column \"floor\": 1e-10 is too small: shares other than 0 must be at least 1e-9; write 0"],
+    );
+    rejected_scenarios(
+        "tiny_loss.csv",
+        SCENARIOS.replace("quake,KR,,,0.2,", "quake,KR,,,1e-12,"),
+        &["tiny_loss.csv: row 3, column \"loss\": 1e-12 is too small"],
+    );
+    // The smallest share allowed, and 0, are fine.
+    let smallest = OPTIONS
+        .replace(
+            "gas,ua,UA,10,1,10,5,1,0.05,,,",
+            "gas,ua,UA,10,1,10,5,1,0.05,,1e-9,",
+        )
+        .replace(
+            "gas,cn,CN,10,1.5,10,20,1,0.05,,,",
+            "gas,cn,CN,10,1.5,10,20,1,0.05,,1e-9,",
+        );
+    let (_, stderr) = plan_of(smallest.as_bytes(), None);
+    assert!(!stderr.contains("too small"), "{stderr}");
+}
+
 #[test]
 fn costs_and_capacities_beyond_the_solvers_range_are_rejected() {
     // Each cell is below 1e15, but 1e14 × 100 units is 1e16 per period.
