@@ -497,3 +497,41 @@ fn a_max_reserve_of_0_means_no_stock_in_exposure_and_chokepoints() {
         .success();
     assert_eq!(cell(&choke, "widget", "class"), "chokepoint");
 }
+
+/// Regression: products.csv named a worst scenario for products never
+/// short (worst_fill 1), where the text table and scenarios.csv name none.
+#[test]
+fn products_never_short_have_no_worst_scenario() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "o.csv", KIT_OPTIONS);
+    let out = dir.path().join("plan");
+    divopt()
+        .args([
+            "solve",
+            options.to_str().unwrap(),
+            "--floor",
+            "0.9",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let products = out.join("products.csv");
+    assert_eq!(cell(&products, "gadget", "worst_fill"), "1");
+    assert_eq!(cell(&products, "gadget", "worst_scenario"), "");
+    assert_eq!(cell(&products, "widget", "worst_fill"), "0.8");
+    assert_eq!(cell(&products, "widget", "worst_scenario"), "outage:CN");
+    // evaluate writes the same schema, with the same rule.
+    let eval = dir.path().join("eval");
+    divopt()
+        .args(["evaluate", options.to_str().unwrap(), "--plan"])
+        .arg(&out)
+        .arg("--out")
+        .arg(&eval)
+        .assert()
+        .success();
+    assert_eq!(
+        cell(&eval.join("products.csv"), "gadget", "worst_scenario"),
+        ""
+    );
+}
