@@ -19,7 +19,8 @@ pub struct Summary {
     /// Total cost of the plan.
     pub objective: Option<f64>,
     pub costs: Option<Costs>,
-    /// Cost of the cheapest plan with no resilience requirement.
+    /// Cost of the baseline: the cheapest plan with no floors at all
+    /// (neither the floor nor the products' own floors; policy rules stay).
     pub baseline_cost: Option<f64>,
     /// (objective − baseline_cost) / baseline_cost × 100.
     pub premium_pct: Option<f64>,

@@ -46,7 +46,7 @@ fn evaluating_the_plan_solve_wrote_gives_the_fills_solve_reported() {
         read(&plan.join("scenarios.csv")),
         read(&eval.join("scenarios.csv"))
     );
-    // products.csv matches but for `action`, which needs the floor-0 plan.
+    // products.csv matches but for `action`, which needs the baseline plan.
     let without_action = |path: &Path| -> Vec<Vec<String>> {
         let mut reader = csv::Reader::from_path(path).unwrap();
         let action = reader
@@ -534,4 +534,45 @@ fn products_never_short_have_no_worst_scenario() {
         cell(&eval.join("products.csv"), "gadget", "worst_scenario"),
         ""
     );
+}
+
+/// Regression: the baseline (no floors at all, the products' own too) was
+/// labelled "Cost at floor 0", beside the dearer plan of a `--floor 0` run.
+#[test]
+fn the_baseline_is_labelled_as_the_cost_with_no_floors() {
+    let dir = TempDir::new().unwrap();
+    let own_floor = KIT_OPTIONS
+        .replace(
+            "widget,a,CN,100,10,120,50,1,0.5,,,",
+            "widget,a,CN,100,10,120,50,1,0.5,,0.9,",
+        )
+        .replace(
+            "widget,b,US,100,12,80,50,1,0.5,,,",
+            "widget,b,US,100,12,80,50,1,0.5,,0.9,",
+        );
+    let options = write(&dir, "o.csv", &own_floor);
+    let output = divopt()
+        .args(["solve", options.to_str().unwrap(), "--floor", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!stdout.contains("floor 0"), "{stdout}");
+    assert!(
+        predicate::str::is_match(r"Cost with no floors \(no product floors either\) +1310\.00\n")
+            .unwrap()
+            .eval(&stdout),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Against the plan with no floors:"),
+        "{stdout}"
+    );
+    // Without product floors the label needs no remark.
+    let plain = write(&dir, "p.csv", KIT_OPTIONS);
+    divopt()
+        .args(["solve", plain.to_str().unwrap(), "--floor", "0.9"])
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"\nCost with no floors +1310\.00\n").unwrap());
 }
