@@ -144,9 +144,11 @@ pub struct ChokepointsArgs {
 }
 
 const EVALUATE_HELP: &str = "\
-PLAN is a directory written by `divopt solve --out` (plan.csv and products.csv) or a CSV file \
-with columns product, supplier, quantity and optionally selected, modules and reserve \
-(product-level). Options missing from the plan are taken as not selected.
+PLAN is a directory written by `divopt solve --out` (plan.csv, and products.csv for the \
+reserves: a directory without it is an error, unless its plan.csv has a reserve column) or a \
+CSV file with columns product, supplier, quantity and optionally selected, modules and reserve \
+(product-level; blank or absent: no reserve). Options missing from the plan are taken as not \
+selected.
 
 --out DIR writes scenarios.csv and products.csv (the schemas of `solve --out`) and tts.csv: \
 product, scenario, ttr (the scenario's duration), tts (periods at >= the floor; blank: never \

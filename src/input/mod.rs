@@ -41,16 +41,39 @@ fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
 }
 
 /// Reads a plan for `instance`: a directory written by `solve --out`
-/// (plan.csv, and products.csv for the reserves when present) or a plan file.
+/// (plan.csv, and products.csv for the reserves) or a plan file.
+///
+/// A directory without products.csv is an error unless its plan.csv has a
+/// `reserve` column: taking every reserve as 0 would change the fills of a
+/// plan that stockpiles without saying so.
 pub fn load_plan(path: &Path, instance: &Instance) -> Result<plan::PlanInput, InputErrors> {
     let (plan_path, products_path) = if path.is_dir() {
-        let products = path.join("products.csv");
-        (path.join("plan.csv"), products.exists().then_some(products))
+        (path.join("plan.csv"), Some(path.join("products.csv")))
     } else {
         (path.to_path_buf(), None)
     };
     let plan_bytes = read_file(&plan_path)?;
     let plan_table = Table::parse_lenient(&plan_path.display().to_string(), &plan_bytes)?;
+    let products_path = match products_path {
+        Some(products) if !products.exists() => {
+            if plan_table.column("reserve").is_none() {
+                return Err(InputError::file(
+                    &products.display().to_string(),
+                    format!(
+                        "not found; a plan directory keeps each product's reserve there \
+                         (solve --out writes it beside plan.csv), and without it every \
+                         reserve would be taken as 0. Copy products.csv back into {}, or \
+                         give --plan {} to evaluate the plan with no reserves",
+                        path.display(),
+                        plan_path.display()
+                    ),
+                )
+                .into());
+            }
+            None
+        }
+        other => other,
+    };
     let products_table = match &products_path {
         Some(p) => Some(Table::parse_lenient(
             &p.display().to_string(),

@@ -576,3 +576,73 @@ fn the_baseline_is_labelled_as_the_cost_with_no_floors() {
         .success()
         .stdout(predicate::str::is_match(r"\nCost with no floors +1310\.00\n").unwrap());
 }
+
+/// Regression: a plan directory without products.csv was evaluated with
+/// every reserve taken as 0, silently changing the fills.
+#[test]
+fn a_plan_directory_without_products_csv_is_rejected() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "o.csv", KIT_OPTIONS);
+    let solved = dir.path().join("solved");
+    divopt()
+        .args([
+            "solve",
+            options.to_str().unwrap(),
+            "--floor",
+            "0.95",
+            "--out",
+        ])
+        .arg(&solved)
+        .assert()
+        .success();
+    assert_ne!(cell(&solved.join("products.csv"), "widget", "reserve"), "0");
+    let partial = dir.path().join("partial");
+    std::fs::create_dir(&partial).unwrap();
+    std::fs::copy(solved.join("plan.csv"), partial.join("plan.csv")).unwrap();
+    let products = partial.join("products.csv");
+    divopt()
+        .args([
+            "evaluate",
+            options.to_str().unwrap(),
+            "--floor",
+            "0.95",
+            "--plan",
+        ])
+        .arg(&partial)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "{}: not found; a plan directory keeps each product's reserve there",
+            products.display()
+        )))
+        .stderr(predicate::str::contains(format!(
+            "give --plan {} to evaluate the plan with no reserves",
+            partial.join("plan.csv").display()
+        )));
+    // The plan file itself is evaluated as it stands (no reserves), and the
+    // whole directory with its reserves.
+    divopt()
+        .args([
+            "evaluate",
+            options.to_str().unwrap(),
+            "--floor",
+            "0.95",
+            "--plan",
+        ])
+        .arg(partial.join("plan.csv"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Misses floor 0.95"));
+    divopt()
+        .args([
+            "evaluate",
+            options.to_str().unwrap(),
+            "--floor",
+            "0.95",
+            "--plan",
+        ])
+        .arg(&solved)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Meets floor 0.95"));
+}
