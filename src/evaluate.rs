@@ -314,20 +314,152 @@ pub fn product_costs(instance: &Instance, plan: &Plan) -> Vec<f64> {
         .collect()
 }
 
-/// Everything wrong with a plan as a plan: wrong shape, demand not met,
-/// quantities above capacity, modules or reserves out of bounds.
+/// One way a plan does not fit its instance, found by [`misfits`]. The
+/// ids let a reader of a plan file place it on the file's rows
+/// ([`crate::input::plan`]); [`Misfit::describe`] says it in words.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Misfit {
+    /// The plan has the wrong number of option decisions or reserves.
+    Shape {
+        options: usize,
+        reserves: usize,
+    },
+    /// Σ_o x_o differs from the product's requirement d_p (row 1).
+    Demand {
+        product: ProductId,
+        bought: f64,
+    },
+    NegativeReserve {
+        product: ProductId,
+        reserve: f64,
+    },
+    /// Reserve held by a product without a holding cost.
+    UnstockableReserve {
+        product: ProductId,
+        reserve: f64,
+    },
+    ReserveAboveMax {
+        product: ProductId,
+        reserve: f64,
+        max: f64,
+    },
+    /// Local options buy less than min_local_share of demand (row 7).
+    LocalShare {
+        product: ProductId,
+        local: f64,
+        min: f64,
+    },
+    /// One region supplies more than max_region_share of demand (row 8).
+    RegionShare {
+        product: ProductId,
+        region: String,
+        share: f64,
+        max: f64,
+    },
+    NegativeQuantity {
+        option: OptionId,
+        quantity: f64,
+    },
+    /// x_o above Cap_o = cap_o y_o + u_o m_o (row 2); Cap_o is 0 when the
+    /// option is not selected.
+    AboveCapacity {
+        option: OptionId,
+        quantity: f64,
+        capacity: f64,
+    },
+    TooManyModules {
+        option: OptionId,
+        modules: u32,
+        max: u32,
+    },
+    /// Modules on an option that is not selected (row 3).
+    ModulesUnselected {
+        option: OptionId,
+        modules: u32,
+    },
+}
+
+impl Misfit {
+    /// The misfit in words, naming the product (and supplier).
+    pub fn describe(&self, instance: &Instance) -> String {
+        let product = |p: &ProductId| &instance.product(*p).name;
+        let option = |o: &OptionId| {
+            let option = instance.option(*o);
+            format!(
+                "product {:?}, supplier {:?}",
+                instance.product(option.product).name,
+                option.supplier
+            )
+        };
+        match self {
+            Misfit::Shape { options, reserves } => format!(
+                "the plan has {options} option decisions and {reserves} reserves; the instance has {} options and {} products",
+                instance.options.len(),
+                instance.products.len()
+            ),
+            Misfit::Demand { product: p, bought } => format!(
+                "product {:?}: buys {bought} units per period, demand is {}",
+                product(p),
+                instance.product(*p).demand_per_period
+            ),
+            Misfit::NegativeReserve { product: p, reserve } => {
+                format!("product {:?}: reserve {reserve} is negative", product(p))
+            }
+            Misfit::UnstockableReserve { product: p, reserve } => format!(
+                "product {:?}: holds {reserve} units in reserve but cannot be stockpiled",
+                product(p)
+            ),
+            Misfit::ReserveAboveMax { product: p, reserve, max } => format!(
+                "product {:?}: reserve {reserve} exceeds max_reserve {max}",
+                product(p)
+            ),
+            Misfit::LocalShare { product: p, local, min } => format!(
+                "product {:?}: local share {local} is below min_local_share {min}",
+                product(p)
+            ),
+            Misfit::RegionShare { product: p, region, share, max } => format!(
+                "product {:?}: region {region} supplies {share} of demand, above max_region_share {max}",
+                product(p)
+            ),
+            Misfit::NegativeQuantity { option: o, quantity } => {
+                format!("{}: quantity {quantity} is negative", option(o))
+            }
+            Misfit::AboveCapacity { option: o, quantity, capacity } => format!(
+                "{}: buys {quantity} units per period, capacity is {capacity}",
+                option(o)
+            ),
+            Misfit::TooManyModules { option: o, modules, max } => format!(
+                "{}: {modules} modules built, at most {max} allowed",
+                option(o)
+            ),
+            Misfit::ModulesUnselected { option: o, .. } => format!(
+                "{}: modules built on an option that is not selected",
+                option(o)
+            ),
+        }
+    }
+}
+
+/// Everything wrong with a plan as a plan, in words: [`misfits`] described.
 pub fn check_plan(instance: &Instance, plan: &Plan) -> Vec<String> {
+    misfits(instance, plan)
+        .iter()
+        .map(|misfit| misfit.describe(instance))
+        .collect()
+}
+
+/// Everything wrong with a plan as a plan: wrong shape, demand not met,
+/// quantities above capacity, modules or reserves out of bounds, policy
+/// rules broken. Product by product, in input order.
+pub fn misfits(instance: &Instance, plan: &Plan) -> Vec<Misfit> {
     let mut problems = Vec::new();
     if plan.options.len() != instance.options.len()
         || plan.reserve_units.len() != instance.products.len()
     {
-        problems.push(format!(
-            "the plan has {} option decisions and {} reserves; the instance has {} options and {} products",
-            plan.options.len(),
-            plan.reserve_units.len(),
-            instance.options.len(),
-            instance.products.len()
-        ));
+        problems.push(Misfit::Shape {
+            options: plan.options.len(),
+            reserves: plan.reserve_units.len(),
+        });
         return problems;
     }
     for (p, product) in instance.product_ids().zip(&instance.products) {
@@ -339,28 +471,26 @@ pub fn check_plan(instance: &Instance, plan: &Plan) -> Vec<String> {
             .sum();
         // Products assembled in-house (no options) buy nothing.
         if !product.options.is_empty() && (bought - demand).abs() > TOLERANCE * demand.max(1.0) {
-            problems.push(format!(
-                "product {:?}: buys {bought} units per period, demand is {demand}",
-                product.name
-            ));
+            problems.push(Misfit::Demand { product: p, bought });
         }
         let reserve = plan.reserve(p);
         if reserve.is_nan() || reserve < 0.0 {
-            problems.push(format!(
-                "product {:?}: reserve {reserve} is negative",
-                product.name
-            ));
+            problems.push(Misfit::NegativeReserve {
+                product: p,
+                reserve,
+            });
         }
         match (product.holding_cost_per_unit, product.max_reserve_units) {
-            (None, _) if reserve > 0.0 => problems.push(format!(
-                "product {:?}: holds {reserve} units in reserve but cannot be stockpiled",
-                product.name
-            )),
+            (None, _) if reserve > 0.0 => problems.push(Misfit::UnstockableReserve {
+                product: p,
+                reserve,
+            }),
             (Some(_), Some(max)) if reserve > max * (1.0 + TOLERANCE) + TOLERANCE => {
-                problems.push(format!(
-                    "product {:?}: reserve {reserve} exceeds max_reserve {max}",
-                    product.name
-                ))
+                problems.push(Misfit::ReserveAboveMax {
+                    product: p,
+                    reserve,
+                    max,
+                })
             }
             _ => {}
         }
@@ -373,16 +503,17 @@ pub fn check_plan(instance: &Instance, plan: &Plan) -> Vec<String> {
                 .sum::<f64>()
                 / demand
         };
-        if let Some(min_local) = product.policy.min_local_share {
+        if let Some(min) = product.policy.min_local_share {
             let local = share_of(&|o| instance.option(o).local);
-            if local < min_local - TOLERANCE {
-                problems.push(format!(
-                    "product {:?}: local share {local} is below min_local_share {min_local}",
-                    product.name
-                ));
+            if local < min - TOLERANCE {
+                problems.push(Misfit::LocalShare {
+                    product: p,
+                    local,
+                    min,
+                });
             }
         }
-        if let Some(max_share) = product.policy.max_region_share {
+        if let Some(max) = product.policy.max_region_share {
             let mut regions: Vec<&str> = product
                 .options
                 .iter()
@@ -392,11 +523,13 @@ pub fn check_plan(instance: &Instance, plan: &Plan) -> Vec<String> {
             regions.dedup();
             for region in regions {
                 let share = share_of(&|o| instance.option(o).region == region);
-                if share > max_share + TOLERANCE {
-                    problems.push(format!(
-                        "product {:?}: region {region} supplies {share} of demand, above max_region_share {max_share}",
-                        product.name
-                    ));
+                if share > max + TOLERANCE {
+                    problems.push(Misfit::RegionShare {
+                        product: p,
+                        region: region.to_string(),
+                        share,
+                        max,
+                    });
                 }
             }
         }
@@ -406,29 +539,31 @@ pub fn check_plan(instance: &Instance, plan: &Plan) -> Vec<String> {
             let quantity = decision.quantity_per_period;
             let capacity = plan.capacity_per_period(instance, o);
             if quantity.is_nan() || quantity < -TOLERANCE * demand {
-                problems.push(format!(
-                    "product {:?}, supplier {:?}: quantity {quantity} is negative",
-                    product.name, option.supplier
-                ));
+                problems.push(Misfit::NegativeQuantity {
+                    option: o,
+                    quantity,
+                });
             }
             if quantity > capacity + TOLERANCE * demand.max(capacity).max(1.0) {
-                problems.push(format!(
-                    "product {:?}, supplier {:?}: buys {quantity} units per period, capacity is {capacity}",
-                    product.name, option.supplier
-                ));
+                problems.push(Misfit::AboveCapacity {
+                    option: o,
+                    quantity,
+                    capacity,
+                });
             }
-            let max_modules = option.module.map_or(0, |m| m.max_modules);
-            if decision.modules > max_modules {
-                problems.push(format!(
-                    "product {:?}, supplier {:?}: {} modules built, at most {max_modules} allowed",
-                    product.name, option.supplier, decision.modules
-                ));
+            let max = option.module.map_or(0, |m| m.max_modules);
+            if decision.modules > max {
+                problems.push(Misfit::TooManyModules {
+                    option: o,
+                    modules: decision.modules,
+                    max,
+                });
             }
             if decision.modules > 0 && !decision.selected {
-                problems.push(format!(
-                    "product {:?}, supplier {:?}: modules built on an option that is not selected",
-                    product.name, option.supplier
-                ));
+                problems.push(Misfit::ModulesUnselected {
+                    option: o,
+                    modules: decision.modules,
+                });
             }
         }
     }

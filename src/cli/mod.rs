@@ -157,7 +157,8 @@ montecarlo_products.csv.
 
 Exit codes: 0 evaluated (whether or not the plan meets the floor; the report says), 1 internal \
 error, 2 bad input (including a plan that does not fit the options: quantities above capacity, \
-demand not met, ...).";
+a quantity on an unselected option, demand not met, ...; each named with its plan row and \
+column).";
 
 #[derive(Debug, Args)]
 pub struct EvaluateArgs {

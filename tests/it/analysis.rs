@@ -131,7 +131,7 @@ fn plans_that_do_not_fit_the_options_exit_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "buys 12 units per period, capacity is 10",
+            "a.csv: row 3, column \"quantity\": product \"gas\", supplier \"ua\": buys 12 units per period, above the 10 it can supply",
         ));
     let unknown = write(&dir, "b.csv", &TODAY.replace("gas,ua,10", "gas,ru,10"));
     divopt()

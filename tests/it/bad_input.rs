@@ -918,6 +918,43 @@ fn a_plan_with_duplicate_rows_is_rejected() {
     );
 }
 
+/// Regression: plans that read cleanly but do not fit the options file
+/// were rejected without a row or column ("product "wafer", supplier
+/// "tw1": buys 70 units per period, capacity is 60"), and an unselected
+/// option with a quantity was said to have "capacity 0".
+#[test]
+fn plans_that_do_not_fit_the_options_name_row_and_column() {
+    rejected_plan(
+        &PLAN.replace("wafer,jp1,60", "wafer,jp1,30").replace("wafer,tw1,40", "wafer,tw1,70"),
+        &["today.csv: row 3, column \"quantity\": product \"wafer\", supplier \"tw1\": buys 70 units per period, above the 60 it can supply; lower the quantity to at most 60"],
+    );
+    let stderr = rejected_plan(
+        "product,supplier,quantity,selected\nwafer,jp1,60,1\nwafer,tw1,40,0\ngas,ua,10,\nfoundry,tw,50,\n",
+        &["today.csv: row 3, column \"selected\": product \"wafer\", supplier \"tw1\": is not selected (selected 0) but has quantity 40; an option buys only when selected: set selected to 1, or the quantity to 0"],
+    );
+    assert!(!stderr.contains("capacity is 0"), "{stderr}");
+    rejected_plan(
+        &PLAN.replace("wafer,tw1,40", "wafer,tw1,30"),
+        &["today.csv: row 2, column \"quantity\": product \"wafer\": its quantities (rows 2, 3) add up to 90 units per period, but it needs 100 (its demand); make them add up to 100"],
+    );
+    rejected_plan(
+        &PLAN.replace("gas,ua,10\n", ""),
+        &["today.csv: product \"gas\" has no rows, so the plan buys none of the 10 units per period it needs (its demand); add a row for each supplier it buys from (its suppliers are: ua, cn)"],
+    );
+    rejected_plan(
+        "product,supplier,quantity,modules,selected\nwafer,jp1,70,,\nwafer,home,30,1,\ngas,ua,10,,\nfoundry,tw,50,,\nfoundry,home,0,6,0\n",
+        &[
+            "today.csv: row 3, column \"quantity\": product \"wafer\", supplier \"home\": buys 30 units per period, above the 20 it can supply (capacity 0 and 1 module(s) built); lower the quantity to at most 20, or build more modules (each adds 20 units per period, at most 5)",
+            "today.csv: row 6, column \"modules\": product \"foundry\", supplier \"home\": builds 6 module(s), above its max_modules 5; build at most 5",
+            "today.csv: row 6, column \"selected\": product \"foundry\", supplier \"home\": is not selected (selected 0) but builds 6 module(s)",
+        ],
+    );
+    rejected_plan(
+        "product,supplier,quantity,reserve\nwafer,jp1,60,\nwafer,tw1,40,\ngas,ua,10,\nfoundry,tw,50,5\n",
+        &["today.csv: row 5, column \"reserve\": product \"foundry\" holds 5 units in reserve but cannot be stockpiled (its holding_cost is blank in the options file); set the reserve to 0, or give the product a holding_cost"],
+    );
+}
+
 #[test]
 fn a_header_only_plan_is_rejected() {
     rejected_plan(
