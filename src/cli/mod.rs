@@ -248,7 +248,8 @@ pub enum MeasureArg {
     Worst,
     /// Every weighted product meets the floor on its own in every scenario (weakest link).
     Each,
-    /// The probability-weighted average scenario fill meets the floor.
+    /// The probability-weighted average scenario fill meets the floor (needs a
+    /// probability above 0 on some scenario, or none given: all equally likely).
     Expected,
 }
 
@@ -339,6 +340,24 @@ impl InstanceArgs {
     /// Loads and validates the instance; on bad input prints every problem
     /// and returns the exit code.
     pub fn load(&self) -> Result<crate::instance::Instance, u8> {
+        self.load_checked(None)
+    }
+
+    /// [`InstanceArgs::load`] for a command that judges plans by `measure`
+    /// (`weighted_floor`: at a floor above 0, or for the floor a budget
+    /// buys), with the checks that need it ([`input::Loaded::check_requirement`]).
+    pub fn load_for(
+        &self,
+        measure: Measure,
+        weighted_floor: bool,
+    ) -> Result<crate::instance::Instance, u8> {
+        self.load_checked(Some((measure, weighted_floor)))
+    }
+
+    fn load_checked(
+        &self,
+        requirement: Option<(Measure, bool)>,
+    ) -> Result<crate::instance::Instance, u8> {
         let source = if self.scenarios.is_empty() {
             ScenarioSource::RegionalOutages {
                 duration_periods: self.duration.unwrap_or(3.0),
@@ -350,6 +369,11 @@ impl InstanceArgs {
             Ok(mut loaded) => {
                 for warning in &loaded.warnings {
                     to_stderr!("note: {warning}");
+                }
+                if let Some((measure, weighted_floor)) = requirement {
+                    if let Err(errors) = loaded.check_requirement(measure, weighted_floor) {
+                        return Err(input_failed(&errors));
+                    }
                 }
                 if let Some(limit) = self.max_region_share {
                     loaded.instance.limit_region_share(limit);

@@ -19,13 +19,63 @@ use std::path::Path;
 pub use error::{InputError, InputErrors};
 use table::Table;
 
-use crate::instance::Instance;
+use crate::instance::{Instance, Measure};
 
 /// A validated instance and the notes (unknown columns, unmatched rows) to show the user.
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub instance: Instance,
     pub warnings: Vec<String>,
+    /// The options file, as errors name it.
+    pub options_file: String,
+    /// When every scenario's probability is 0: the file and row of the
+    /// first scenario, for [`Loaded::check_requirement`] to name.
+    pub zero_probabilities: Option<(String, u64)>,
+}
+
+impl Loaded {
+    /// The input problems only the command's requirement reveals: the
+    /// `expected` measure when every scenario's probability is 0 (it weighs
+    /// scenarios by probability), and a weighted floor when every product
+    /// has weight 0 (the floor then holds for any plan, models/core.md).
+    /// `weighted_floor`: the command holds the plan to a floor above 0, or
+    /// asks for the highest floor a budget buys.
+    pub fn check_requirement(
+        &self,
+        measure: Measure,
+        weighted_floor: bool,
+    ) -> Result<(), InputErrors> {
+        let mut errors = Vec::new();
+        if let (Measure::Expected, Some((file, row))) = (measure, &self.zero_probabilities) {
+            errors.push(InputError::at(
+                file,
+                *row,
+                Some("probability".to_string()),
+                "every scenario has probability 0, and the expected measure weighs scenarios \
+                 by their probability; give at least one scenario a positive probability, leave \
+                 the column blank for all (then they count as equally likely), or use \
+                 --measure worst or each",
+            ));
+        }
+        let instance = &self.instance;
+        if weighted_floor && !instance.products.is_empty() && instance.total_weight() == 0.0 {
+            errors.push(InputError {
+                file: self.options_file.clone(),
+                row: None,
+                column: Some("weight".to_string()),
+                message: format!(
+                    "every product has weight 0, so no demand counts toward the {measure} \
+                     floor and any plan would meet it; give the products that matter a weight \
+                     above 0 (blank = 1), or ask for --floor 0"
+                ),
+            });
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors.into())
+        }
+    }
 }
 
 /// Where the scenarios come from.
@@ -223,22 +273,12 @@ pub fn parse_with_bom(
         )
         .into());
     }
-    if with_probability.len() == all_scenarios.len()
+    // Only the `expected` measure weighs scenarios by probability: all 0 is
+    // an error for it alone (Loaded::check_requirement).
+    let zero_probabilities = (with_probability.len() == all_scenarios.len()
         && !all_scenarios.is_empty()
-        && all_scenarios
-            .iter()
-            .filter_map(|s| s.probability)
-            .sum::<f64>()
-            <= 0.0
-    {
-        return Err(InputError::at(
-            &origins[0].0,
-            origins[0].1,
-            Some("probability".to_string()),
-            "every scenario has probability 0; give at least one a positive probability",
-        )
-        .into());
-    }
+        && all_scenarios.iter().all(|s| s.probability == Some(0.0)))
+    .then(|| origins[0].clone());
 
     Ok(Loaded {
         instance: Instance {
@@ -248,5 +288,7 @@ pub fn parse_with_bom(
             bom: chain.bom,
         },
         warnings,
+        options_file: options_file.0.to_string(),
+        zero_probabilities,
     })
 }

@@ -206,7 +206,15 @@ fn load_all(spec: &SweepSpec) -> Result<(Vec<Loaded>, Vec<String>), InputErrors>
                     }
                 }
             };
-            match input::load_with_bom(input_path, source, spec.bom.as_deref()) {
+            let weighted_floor = spec.floors.iter().any(|f| f.value() > 0.0);
+            let checked =
+                input::load_with_bom(input_path, source, spec.bom.as_deref()).and_then(|l| {
+                    for &measure in &spec.measures {
+                        l.check_requirement(measure, weighted_floor)?;
+                    }
+                    Ok(l)
+                });
+            match checked {
                 Ok(l) => {
                     for w in l.warnings {
                         if !warnings.contains(&w) {

@@ -880,6 +880,95 @@ fn scenario_files_get_the_same_encoding_checks() {
     );
 }
 
+/// Regression: scenarios whose probabilities are all 0 were rejected even
+/// under `worst`, where probability plays no part.
+#[test]
+fn all_zero_probabilities_are_refused_only_by_the_expected_measure() {
+    let zero = "scenario,region,duration,probability\nquake,JP,2,0\nwar,TW,3,0\n";
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "options.csv", OPTIONS);
+    let scenarios = write(&dir, "zero.csv", zero);
+    let run = |measure: &str| {
+        divopt()
+            .arg("solve")
+            .arg(&options)
+            .arg("--scenarios")
+            .arg(&scenarios)
+            .args(["--measure", measure, "--json"])
+            .output()
+            .unwrap()
+    };
+    for measure in ["worst", "each"] {
+        let output = run(measure);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        // No probability to weigh the scenarios with: no expected fill.
+        let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert!(doc["summary"]["expected_fill"].is_null(), "{doc}");
+    }
+    let output = run("expected");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(
+            "zero.csv: row 2, column \"probability\": every scenario has probability 0, and the \
+             expected measure weighs scenarios by their probability; give at least one scenario a \
+             positive probability"
+        ),
+        "{stderr}"
+    );
+}
+
+/// Regression: with every weight 0 a floor above 0 held for any plan, and
+/// solve reported it met ("weighted fill 100.0%") with every product at 0%.
+#[test]
+fn a_floor_with_every_weight_0_is_refused() {
+    let unweighted = OPTIONS
+        .replace(",50,2,0.3,", ",50,0,0.3,")
+        .replace(",80,2,0.3,", ",80,0,0.3,")
+        .replace(",5,1,0.05,", ",5,0,0.05,")
+        .replace(",20,1,0.05,", ",20,0,0.05,")
+        .replace(",100,3,,", ",100,0,,")
+        .replace(",200,3,,", ",200,0,,");
+    let expected = "w0.csv: column \"weight\": every product has weight 0, so no demand counts \
+                    toward the worst floor and any plan would meet it; give the products that \
+                    matter a weight above 0 (blank = 1), or ask for --floor 0";
+    let stderr = rejected_options("w0.csv", &unweighted, &[expected]);
+    assert_eq!(stderr.matches("problem(s)").count(), 1, "{stderr}");
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "w0.csv", &unweighted);
+    let plan = write(&dir, "today.csv", PLAN);
+    let run = |args: &[&str]| {
+        let output = divopt()
+            .arg(args[0])
+            .arg(&options)
+            .args(&args[1..])
+            .output()
+            .unwrap();
+        (output.status.code(), text(&output.stderr))
+    };
+    for args in [
+        &["solve", "--measure", "each"][..],
+        &["solve", "--budget", "1e6"],
+        &["evaluate", "--plan", plan.to_str().unwrap()],
+    ] {
+        let (code, stderr) = run(args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("every product has weight 0"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // No floor asks for nothing the weights could miss.
+    for args in [
+        &["solve", "--floor", "0"][..],
+        &["evaluate", "--plan", plan.to_str().unwrap(), "--floor", "0"],
+        &["chokepoints"],
+    ] {
+        let (code, stderr) = run(args);
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Plans (`divopt evaluate --plan`)
 
