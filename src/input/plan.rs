@@ -10,7 +10,7 @@
 //! Options missing from the plan are taken as not selected (with a note).
 //!
 //! A plan that reads cleanly is then checked against the options file by the
-//! evaluator ([`crate::evaluate::misfits`]: demand met, quantities within
+//! plan's rules, the ones the evaluator checks ([`crate::plan::misfits`]: demand met, quantities within
 //! capacity, modules and reserves within bounds, policy rules), and each
 //! misfit is reported on the plan's row and column with how to fix it.
 
@@ -18,10 +18,8 @@ use std::collections::HashMap;
 
 use super::error::{list, show, InputError};
 use super::table::{keep, Cells, Table};
-use crate::evaluate::{misfits, Misfit};
 use crate::instance::{Instance, OptionId, ProductId};
-use crate::plan::{OptionDecision, Plan};
-use crate::report::num;
+use crate::plan::{misfits, Misfit, OptionDecision, Plan};
 
 const REQUIRED: &[&str] = &["product", "supplier", "quantity"];
 const KNOWN: &[&str] = &[
@@ -294,13 +292,13 @@ impl Places<'_> {
             Misfit::Shape { .. } => InputError::file(self.file, misfit.describe(instance)),
             &Misfit::Demand { product: p, bought } => {
                 let product = instance.product(p);
-                let need = num(product.demand_per_period);
+                let need = amount(product.demand_per_period);
                 let what = if product.demand_per_period == product.direct_demand_per_period {
                     "its demand".to_string()
                 } else {
                     format!(
                         "its requirement: direct demand {} plus what its BOM parents need",
-                        num(product.direct_demand_per_period)
+                        amount(product.direct_demand_per_period)
                     )
                 };
                 if self.product_rows[p.0].is_empty() {
@@ -321,8 +319,8 @@ impl Places<'_> {
                     )
                 } else {
                     let bought = match self.product_rows[p.0].len() {
-                        1 => format!("its quantity ({}) is {}", rows(p), num(bought)),
-                        _ => format!("its quantities ({}) add up to {}", rows(p), num(bought)),
+                        1 => format!("its quantity ({}) is {}", rows(p), amount(bought)),
+                        _ => format!("its quantities ({}) add up to {}", rows(p), amount(bought)),
                     };
                     product_at(
                         p,
@@ -337,7 +335,7 @@ impl Places<'_> {
             }
             &Misfit::NegativeReserve { product: p, reserve } => reserve_at(
                 p,
-                format!("reserve {} of product {} is negative; write 0 or more", num(reserve), name(p)),
+                format!("reserve {} of product {} is negative; write 0 or more", amount(reserve), name(p)),
             ),
             &Misfit::UnstockableReserve { product: p, reserve } => reserve_at(
                 p,
@@ -346,7 +344,7 @@ impl Places<'_> {
                      holding_cost is blank in the options file); set the reserve to 0, or give \
                      the product a holding_cost",
                     name(p),
-                    num(reserve)
+                    amount(reserve)
                 ),
             ),
             &Misfit::ReserveAboveMax { product: p, reserve, max } if max == 0.0 => reserve_at(
@@ -356,17 +354,17 @@ impl Places<'_> {
                      max_reserve is 0 in the options file); set the reserve to 0, or raise \
                      its max_reserve",
                     name(p),
-                    num(reserve)
+                    amount(reserve)
                 ),
             ),
             &Misfit::ReserveAboveMax { product: p, reserve, max } => reserve_at(
                 p,
                 format!(
                     "reserve {} of product {} is above its max_reserve of {}; lower it to at most {}",
-                    num(reserve),
+                    amount(reserve),
                     name(p),
-                    num(max),
-                    num(max)
+                    amount(max),
+                    amount(max)
                 ),
             ),
             &Misfit::LocalShare { product: p, local, min } => {
@@ -379,11 +377,11 @@ impl Places<'_> {
                          {}), below its min_local_share {}; buy at least {} units per period from \
                          local suppliers",
                         name(p),
-                        num(local * d),
-                        num(d),
-                        num(local),
-                        num(min),
-                        num(min * d)
+                        amount(local * d),
+                        amount(d),
+                        amount(local),
+                        amount(min),
+                        amount(min * d)
                     ),
                 )
             }
@@ -395,11 +393,11 @@ impl Places<'_> {
                      above its max_region_share {}; buy at most {} units per period there",
                     name(p),
                     show(region),
-                    num(share * d),
-                    num(d),
-                    num(*share),
-                    num(*max),
-                    num(max * d)
+                    amount(share * d),
+                    amount(d),
+                    amount(*share),
+                    amount(*max),
+                    amount(max * d)
                 );
                 // On the first row of that region's suppliers.
                 let first = instance.product(p).options.iter().copied().find(|o| {
@@ -415,7 +413,7 @@ impl Places<'_> {
             &Misfit::NegativeQuantity { option: o, quantity } => option_at(
                 o,
                 "quantity",
-                format!("quantity {} is negative; write 0 or more", num(quantity)),
+                format!("quantity {} is negative; write 0 or more", amount(quantity)),
             ),
             &Misfit::AboveCapacity { option: o, quantity, capacity } => {
                 let decision = self.plan.option(o);
@@ -426,7 +424,7 @@ impl Places<'_> {
                         format!(
                             "is not selected (selected 0) but has quantity {}; an option buys \
                              only when selected: set selected to 1, or the quantity to 0",
-                            num(quantity)
+                            amount(quantity)
                         ),
                     );
                 }
@@ -434,7 +432,7 @@ impl Places<'_> {
                 let modules = match option.module {
                     Some(spec) if decision.modules < spec.max_modules => format!(
                         ", or build more modules (each adds {} units per period, at most {})",
-                        num(spec.size_per_period),
+                        amount(spec.size_per_period),
                         spec.max_modules
                     ),
                     _ => String::new(),
@@ -442,7 +440,7 @@ impl Places<'_> {
                 let built = if decision.modules > 0 {
                     format!(
                         " (capacity {} and {} module(s) built)",
-                        num(option.capacity_per_period),
+                        amount(option.capacity_per_period),
                         decision.modules
                     )
                 } else {
@@ -454,9 +452,9 @@ impl Places<'_> {
                     format!(
                         "buys {} units per period, above the {} it can supply{built}; lower the \
                          quantity to at most {}{modules}",
-                        num(quantity),
-                        num(capacity),
-                        num(capacity)
+                        amount(quantity),
+                        amount(capacity),
+                        amount(capacity)
                     ),
                 )
             }
@@ -481,5 +479,24 @@ impl Places<'_> {
                 ),
             ),
         }
+    }
+}
+
+/// A quantity for a message: at most 9 significant digits, no exponent, no
+/// trailing zeros (sums of typed quantities can carry float noise).
+fn amount(x: f64) -> String {
+    if !x.is_finite() || x.abs() < 1e-9 {
+        return if x.is_finite() {
+            "0".to_string()
+        } else {
+            x.to_string()
+        };
+    }
+    let decimals = (8 - x.abs().log10().floor() as i32).clamp(0, 12) as usize;
+    let text = format!("{x:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
     }
 }
