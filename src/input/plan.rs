@@ -347,7 +347,11 @@ impl Places<'_> {
                     amount(reserve)
                 ),
             ),
-            &Misfit::ReserveAboveMax { product: p, reserve, max } if max == 0.0 => reserve_at(
+            &Misfit::ReserveAboveMax {
+                product: p,
+                reserve,
+                max: 0.0,
+            } => reserve_at(
                 p,
                 format!(
                     "product {} holds {} units in reserve but cannot be stockpiled (its \
