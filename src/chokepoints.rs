@@ -14,6 +14,11 @@
 //!    reserve → `stockpile`; else it only qualifies more of the listed
 //!    suppliers → `diversify`. The protection cost is the protected plan's
 //!    cost minus the baseline's.
+//!
+//! A product assembled in-house (a BOM parent with no options) has nothing
+//! to choose: its fill is its assembly's in every scenario, so it is `ok`
+//! (protection cost 0) or a `chokepoint`, with no solve. Its inputs are
+//! judged as products of their own.
 
 use crate::evaluate::{evaluate, TOLERANCE};
 use crate::formulation::Requirement;
@@ -71,6 +76,10 @@ pub fn classify(
     for p in instance.product_ids() {
         let alone = instance.only_product(p);
         let requirement = Requirement::new(floor, Measure::Each);
+        if alone.options.is_empty() {
+            verdicts.push(assembled_in_house(&alone, p, requirement));
+            continue;
+        }
         let solution = optimize(&alone, requirement, settings)?;
         let attainable = &solution.attainable;
         let baseline = solution.baseline.as_ref();
@@ -134,6 +143,33 @@ pub fn classify(
             .then(a.product.cmp(&b.product))
     });
     Ok(verdicts)
+}
+
+/// The verdict on a product assembled in-house (`alone`: it on its own, with
+/// no options): nothing to buy, stock or build, so its fill in scenario k is
+/// its assembly's, 1 − b_{k,p}, whatever the plan. It is `ok` at no cost
+/// when that keeps the floor (and its own floor) everywhere, else a
+/// `chokepoint`: no listed supplier, stock or module can protect it.
+fn assembled_in_house(alone: &Instance, p: ProductId, requirement: Requirement) -> Verdict {
+    let attainable = crate::attainable::attainable(alone, Measure::Each);
+    let evaluation = evaluate(alone, &crate::plan::Plan::empty(alone));
+    let weakest = evaluation
+        .worst_scenario_of(ProductId(0))
+        .filter(|&k| evaluation.fill[[0, k.0]] < 1.0 - TOLERANCE);
+    let reachable = attainable.allows(requirement);
+    Verdict {
+        product: p,
+        class: if reachable {
+            Class::Ok
+        } else {
+            Class::Chokepoint
+        },
+        // Its only plan is also its strongest: the weakest scenario binds.
+        binding_scenario: weakest,
+        best_fill: attainable.max_floor,
+        baseline_cost: 0.0,
+        protection_cost: reachable.then_some(0.0),
+    }
 }
 
 /// chokepoints.csv: product, class, binding_scenario, best_fill,

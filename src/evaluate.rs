@@ -9,11 +9,12 @@ use ndarray::{Array2, ShapeBuilder};
 use rayon::prelude::*;
 
 use crate::formulation::Requirement;
-use crate::instance::{Instance, Measure, OptionId, ProductId, Scenario, ScenarioId};
+use crate::instance::{Instance, Measure, ProductId, Scenario, ScenarioId};
 use crate::plan::Plan;
 
-/// Relative tolerance for every check: a plan may miss a row by at most this much.
-pub const TOLERANCE: f64 = 1e-6;
+/// Relative tolerance for every check: a plan may miss a row by at most
+/// this much (defined beside the plan's own rules, [`crate::plan::misfits`]).
+pub use crate::plan::TOLERANCE;
 
 /// Products × scenarios from which the scenarios' fills are computed in
 /// parallel (below it, waking the threads costs more than it saves). The
@@ -314,125 +315,12 @@ pub fn product_costs(instance: &Instance, plan: &Plan) -> Vec<f64> {
         .collect()
 }
 
-/// Everything wrong with a plan as a plan: wrong shape, demand not met,
-/// quantities above capacity, modules or reserves out of bounds.
+/// Everything wrong with a plan as a plan, in words: [`crate::plan::misfits`] described.
 pub fn check_plan(instance: &Instance, plan: &Plan) -> Vec<String> {
-    let mut problems = Vec::new();
-    if plan.options.len() != instance.options.len()
-        || plan.reserve_units.len() != instance.products.len()
-    {
-        problems.push(format!(
-            "the plan has {} option decisions and {} reserves; the instance has {} options and {} products",
-            plan.options.len(),
-            plan.reserve_units.len(),
-            instance.options.len(),
-            instance.products.len()
-        ));
-        return problems;
-    }
-    for (p, product) in instance.product_ids().zip(&instance.products) {
-        let demand = product.demand_per_period;
-        let bought: f64 = product
-            .options
-            .iter()
-            .map(|&o| plan.option(o).quantity_per_period)
-            .sum();
-        // Products assembled in-house (no options) buy nothing.
-        if !product.options.is_empty() && (bought - demand).abs() > TOLERANCE * demand.max(1.0) {
-            problems.push(format!(
-                "product {:?}: buys {bought} units per period, demand is {demand}",
-                product.name
-            ));
-        }
-        let reserve = plan.reserve(p);
-        if reserve.is_nan() || reserve < 0.0 {
-            problems.push(format!(
-                "product {:?}: reserve {reserve} is negative",
-                product.name
-            ));
-        }
-        match (product.holding_cost_per_unit, product.max_reserve_units) {
-            (None, _) if reserve > 0.0 => problems.push(format!(
-                "product {:?}: holds {reserve} units in reserve but cannot be stockpiled",
-                product.name
-            )),
-            (Some(_), Some(max)) if reserve > max * (1.0 + TOLERANCE) + TOLERANCE => {
-                problems.push(format!(
-                    "product {:?}: reserve {reserve} exceeds max_reserve {max}",
-                    product.name
-                ))
-            }
-            _ => {}
-        }
-        let share_of = |keep: &dyn Fn(OptionId) -> bool| -> f64 {
-            product
-                .options
-                .iter()
-                .filter(|&&o| keep(o))
-                .map(|&o| plan.option(o).quantity_per_period)
-                .sum::<f64>()
-                / demand
-        };
-        if let Some(min_local) = product.policy.min_local_share {
-            let local = share_of(&|o| instance.option(o).local);
-            if local < min_local - TOLERANCE {
-                problems.push(format!(
-                    "product {:?}: local share {local} is below min_local_share {min_local}",
-                    product.name
-                ));
-            }
-        }
-        if let Some(max_share) = product.policy.max_region_share {
-            let mut regions: Vec<&str> = product
-                .options
-                .iter()
-                .map(|&o| instance.option(o).region.as_str())
-                .collect();
-            regions.sort_unstable();
-            regions.dedup();
-            for region in regions {
-                let share = share_of(&|o| instance.option(o).region == region);
-                if share > max_share + TOLERANCE {
-                    problems.push(format!(
-                        "product {:?}: region {region} supplies {share} of demand, above max_region_share {max_share}",
-                        product.name
-                    ));
-                }
-            }
-        }
-        for &o in &product.options {
-            let option = instance.option(o);
-            let decision = plan.option(o);
-            let quantity = decision.quantity_per_period;
-            let capacity = plan.capacity_per_period(instance, o);
-            if quantity.is_nan() || quantity < -TOLERANCE * demand {
-                problems.push(format!(
-                    "product {:?}, supplier {:?}: quantity {quantity} is negative",
-                    product.name, option.supplier
-                ));
-            }
-            if quantity > capacity + TOLERANCE * demand.max(capacity).max(1.0) {
-                problems.push(format!(
-                    "product {:?}, supplier {:?}: buys {quantity} units per period, capacity is {capacity}",
-                    product.name, option.supplier
-                ));
-            }
-            let max_modules = option.module.map_or(0, |m| m.max_modules);
-            if decision.modules > max_modules {
-                problems.push(format!(
-                    "product {:?}, supplier {:?}: {} modules built, at most {max_modules} allowed",
-                    product.name, option.supplier, decision.modules
-                ));
-            }
-            if decision.modules > 0 && !decision.selected {
-                problems.push(format!(
-                    "product {:?}, supplier {:?}: modules built on an option that is not selected",
-                    product.name, option.supplier
-                ));
-            }
-        }
-    }
-    problems
+    crate::plan::misfits(instance, plan)
+        .iter()
+        .map(|misfit| misfit.describe(instance))
+        .collect()
 }
 
 /// Every row of the requirement that the evaluated plan misses by more than

@@ -117,8 +117,12 @@ pub struct ProductPolicy {
 }
 
 impl Product {
+    /// Whether the product can hold any reserve: it has a holding cost and
+    /// its `max_reserve` (if any) is above 0. A cap of 0 allows no stock, so
+    /// every view (exposure, the text summary) calls it unstockable, as the
+    /// model does.
     pub fn can_stockpile(&self) -> bool {
-        self.holding_cost_per_unit.is_some()
+        self.holding_cost_per_unit.is_some() && self.max_reserve_units.is_none_or(|cap| cap > 0.0)
     }
 }
 
@@ -478,7 +482,11 @@ impl Instance {
 
     /// π_k: scenario probabilities normalized to sum 1; all equal when no
     /// scenario has one. Input validation guarantees that either all or none
-    /// have a probability and that given ones do not all sum to 0.
+    /// have a probability. When every given one is 0 they are taken as
+    /// equal here too, but the expected fill means nothing then: the command
+    /// line refuses the `expected` measure for such input
+    /// ([`crate::input::Loaded::check_requirement`]) and summary.json leaves
+    /// `expected_fill` empty ([`Instance::probabilities_all_zero`]).
     pub fn scenario_weights(&self) -> Vec<f64> {
         let k = self.scenarios.len();
         let given: Vec<f64> = self
@@ -497,6 +505,12 @@ impl Instance {
     /// True when no scenario states a probability (all are taken as equally likely).
     pub fn probabilities_assumed_equal(&self) -> bool {
         self.scenarios.iter().all(|s| s.probability.is_none())
+    }
+
+    /// True when every scenario states probability 0: no expected fill is
+    /// defined.
+    pub fn probabilities_all_zero(&self) -> bool {
+        !self.scenarios.is_empty() && self.scenarios.iter().all(|s| s.probability == Some(0.0))
     }
 
     /// The default scenario set: one scenario per distinct region (in order of

@@ -362,54 +362,6 @@ fn tidy(instance: &Instance, plan: &mut Plan) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tidy_removes_solver_noise_and_keeps_the_requirement() {
-        let options = "\
-product,supplier,region,demand,unit_cost,capacity,fixed_cost,local,module_size,module_cost,max_modules
-p,a,X,50,8,15,0,false,,,
-p,b,X,50,15,25,20,false,,,
-p,c,H,50,10,25,20,true,,,
-q,d,X,10,1,10,0,false,,,
-q,e,H,10,2,0,0,true,5,10,2
-";
-        let instance = crate::input::parse(("o.csv", options.as_bytes()), &[], Some(3.0))
-            .unwrap()
-            .instance;
-        let decision = |quantity_per_period| OptionDecision {
-            selected: true,
-            quantity_per_period,
-            modules: 0,
-        };
-        let mut plan = Plan {
-            options: vec![
-                decision(15.0),
-                decision(9.9999998),
-                decision(25.0000002),
-                decision(10.0),
-                // Selected, no capacity, no modules, no fixed cost.
-                decision(0.0),
-            ],
-            reserve_units: vec![0.0, 0.0],
-        };
-        tidy(&instance, &mut plan);
-        let quantities: Vec<f64> = plan.options.iter().map(|d| d.quantity_per_period).collect();
-        assert_eq!(quantities, [15.0, 10.0, 25.0, 10.0, 0.0]);
-        let selected: Vec<bool> = plan.options.iter().map(|d| d.selected).collect();
-        assert_eq!(selected, [true, true, true, true, false]);
-
-        // More than noise above capacity is left for the plan check to report.
-        plan.options[2].quantity_per_period = 26.0;
-        plan.options[1].quantity_per_period = 9.0;
-        let before = plan.clone();
-        tidy(&instance, &mut plan);
-        assert_eq!(plan, before);
-    }
-}
-
 /// Runs HiGHS on `model` with the settings' time limit (counted from now,
 /// and enforced by an interrupt callback), threads and log; returns the
 /// solved model and the seconds it took.
@@ -643,5 +595,53 @@ impl Drop for StdoutToStderr {
                 libc::close(self.saved);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tidy_removes_solver_noise_and_keeps_the_requirement() {
+        let options = "\
+product,supplier,region,demand,unit_cost,capacity,fixed_cost,local,module_size,module_cost,max_modules
+p,a,X,50,8,15,0,false,,,
+p,b,X,50,15,25,20,false,,,
+p,c,H,50,10,25,20,true,,,
+q,d,X,10,1,10,0,false,,,
+q,e,H,10,2,0,0,true,5,10,2
+";
+        let instance = crate::input::parse(("o.csv", options.as_bytes()), &[], Some(3.0))
+            .unwrap()
+            .instance;
+        let decision = |quantity_per_period| OptionDecision {
+            selected: true,
+            quantity_per_period,
+            modules: 0,
+        };
+        let mut plan = Plan {
+            options: vec![
+                decision(15.0),
+                decision(9.9999998),
+                decision(25.0000002),
+                decision(10.0),
+                // Selected, no capacity, no modules, no fixed cost.
+                decision(0.0),
+            ],
+            reserve_units: vec![0.0, 0.0],
+        };
+        tidy(&instance, &mut plan);
+        let quantities: Vec<f64> = plan.options.iter().map(|d| d.quantity_per_period).collect();
+        assert_eq!(quantities, [15.0, 10.0, 25.0, 10.0, 0.0]);
+        let selected: Vec<bool> = plan.options.iter().map(|d| d.selected).collect();
+        assert_eq!(selected, [true, true, true, true, false]);
+
+        // More than noise above capacity is left for the plan check to report.
+        plan.options[2].quantity_per_period = 26.0;
+        plan.options[1].quantity_per_period = 9.0;
+        let before = plan.clone();
+        tidy(&instance, &mut plan);
+        assert_eq!(plan, before);
     }
 }

@@ -6,7 +6,10 @@ use crate::formulation::Requirement;
 use crate::report;
 
 pub fn evaluate_command(args: &EvaluateArgs) -> anyhow::Result<u8> {
-    let instance = match args.instance.load() {
+    let loaded = args
+        .instance
+        .load_for(args.measure.into(), args.floor.value() > 0.0);
+    let instance = match loaded {
         Ok(instance) => instance,
         Err(code) => return Ok(code),
     };

@@ -96,7 +96,7 @@ Per sourced product, from today's cheapest sourcing (each product's requirement 
 options in order of unit cost, current capacity first, then modules): share of supply by region, \
 Herfindahl-Hirschman index over regions (sum of squared shares, 0 to 1), top region and its \
 share, number of listed suppliers and regions, single-source and single-region flags, whether it \
-can be stockpiled, whether a domestic option exists, and with --bom the final products that \
+can be stockpiled (a holding_cost, and a max_reserve above 0 if given), whether a domestic option exists, and with --bom the final products that \
 depend on it and their total weight. Most exposed first (HHI, then dependent weight).
 
 --out FILE columns: product, hhi, top_region, top_share, region_shares, suppliers, regions, \
@@ -128,6 +128,8 @@ its fill at or above the floor in every scenario?
   stockpile   the cheapest protection holds reserve stock
   localize    the cheapest protection builds domestic modules
   chokepoint  no combination of suppliers, stock and modules reaches the floor in some scenario
+With --bom each product is judged without its inputs (they get verdicts of their own); a product \
+assembled in-house has nothing to choose, so it is ok or a chokepoint by its assembly alone. \
 Ranked: chokepoints first, then by protection cost (extra cost per period). The exact solves \
 are described in models/core.md (\"Chokepoints\").
 
@@ -156,9 +158,11 @@ pub struct ChokepointsArgs {
 }
 
 const EVALUATE_HELP: &str = "\
-PLAN is a directory written by `divopt solve --out` (plan.csv and products.csv) or a CSV file \
-with columns product, supplier, quantity and optionally selected, modules and reserve \
-(product-level). Options missing from the plan are taken as not selected.
+PLAN is a directory written by `divopt solve --out` (plan.csv, and products.csv for the \
+reserves: a directory without it is an error, unless its plan.csv has a reserve column) or a \
+CSV file with columns product, supplier, quantity and optionally selected, modules and reserve \
+(product-level; blank or absent: no reserve). Options missing from the plan are taken as not \
+selected.
 
 --out DIR writes scenarios.csv and products.csv (the schemas of `solve --out`) and tts.csv: \
 product, scenario, ttr (the scenario's duration), tts (periods at >= the floor; blank: never \
@@ -167,7 +171,8 @@ montecarlo_products.csv.
 
 Exit codes: 0 evaluated (whether or not the plan meets the floor; the report says), 1 internal \
 error, 2 bad input (including a plan that does not fit the options: quantities above capacity, \
-demand not met, ...) or an --out that cannot be written.";
+a quantity on an unselected option, demand not met, ...; each named with its plan row and \
+column) or an --out that cannot be written.";
 
 #[derive(Debug, Args)]
 pub struct EvaluateArgs {
@@ -289,7 +294,8 @@ pub enum MeasureArg {
     Worst,
     /// Every weighted product meets the floor on its own in every scenario (weakest link).
     Each,
-    /// The probability-weighted average scenario fill meets the floor.
+    /// The probability-weighted average scenario fill meets the floor (needs a
+    /// probability above 0 on some scenario, or none given: all equally likely).
     Expected,
 }
 
@@ -394,6 +400,24 @@ impl InstanceArgs {
     /// Loads and validates the instance; on bad input prints every problem
     /// and returns the exit code.
     pub fn load(&self) -> Result<crate::instance::Instance, u8> {
+        self.load_checked(None)
+    }
+
+    /// [`InstanceArgs::load`] for a command that judges plans by `measure`
+    /// (`weighted_floor`: at a floor above 0, or for the floor a budget
+    /// buys), with the checks that need it ([`input::Loaded::check_requirement`]).
+    pub fn load_for(
+        &self,
+        measure: Measure,
+        weighted_floor: bool,
+    ) -> Result<crate::instance::Instance, u8> {
+        self.load_checked(Some((measure, weighted_floor)))
+    }
+
+    fn load_checked(
+        &self,
+        requirement: Option<(Measure, bool)>,
+    ) -> Result<crate::instance::Instance, u8> {
         let source = if self.scenarios.is_empty() {
             ScenarioSource::RegionalOutages {
                 duration_periods: self.duration.unwrap_or(3.0),
@@ -405,6 +429,11 @@ impl InstanceArgs {
             Ok(mut loaded) => {
                 for warning in &loaded.warnings {
                     to_stderr!("note: {warning}");
+                }
+                if let Some((measure, weighted_floor)) = requirement {
+                    if let Err(errors) = loaded.check_requirement(measure, weighted_floor) {
+                        return Err(input_failed(&errors));
+                    }
                 }
                 if let Some(limit) = self.max_region_share {
                     loaded.instance.limit_region_share(limit);

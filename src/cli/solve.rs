@@ -7,7 +7,9 @@ use crate::report;
 use crate::solve::{Settings, Status};
 
 pub fn solve_command(args: &SolveArgs) -> anyhow::Result<u8> {
-    let instance = match args.instance.load() {
+    let measure = args.measure.into();
+    let weighted_floor = args.budget.is_some() || args.floor.value() > 0.0;
+    let instance = match args.instance.load_for(measure, weighted_floor) {
         Ok(instance) => instance,
         Err(code) => return Ok(code),
     };

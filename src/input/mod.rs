@@ -1,7 +1,10 @@
 //! Reading and validating the input files into an [`Instance`]: the options
 //! CSV and any number of scenarios CSVs (or the default regional outages).
 //!
-//! Owns every input error message; depends only on [`crate::instance`].
+//! Owns every input error message; depends only on [`crate::instance`] and
+//! [`crate::plan`] (whose [`crate::plan::misfits`], the rules the evaluator
+//! checks every plan against, [`plan`] places on a plan file's rows), so the
+//! fuzz targets compile the readers on their own.
 
 pub mod bom;
 pub mod chain;
@@ -16,13 +19,63 @@ use std::path::Path;
 pub use error::{InputError, InputErrors};
 use table::Table;
 
-use crate::instance::Instance;
+use crate::instance::{Instance, Measure};
 
 /// A validated instance and the notes (unknown columns, unmatched rows) to show the user.
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub instance: Instance,
     pub warnings: Vec<String>,
+    /// The options file, as errors name it.
+    pub options_file: String,
+    /// When every scenario's probability is 0: the file and row of the
+    /// first scenario, for [`Loaded::check_requirement`] to name.
+    pub zero_probabilities: Option<(String, u64)>,
+}
+
+impl Loaded {
+    /// The input problems only the command's requirement reveals: the
+    /// `expected` measure when every scenario's probability is 0 (it weighs
+    /// scenarios by probability), and a weighted floor when every product
+    /// has weight 0 (the floor then holds for any plan, models/core.md).
+    /// `weighted_floor`: the command holds the plan to a floor above 0, or
+    /// asks for the highest floor a budget buys.
+    pub fn check_requirement(
+        &self,
+        measure: Measure,
+        weighted_floor: bool,
+    ) -> Result<(), InputErrors> {
+        let mut errors = Vec::new();
+        if let (Measure::Expected, Some((file, row))) = (measure, &self.zero_probabilities) {
+            errors.push(InputError::at(
+                file,
+                *row,
+                Some("probability".to_string()),
+                "every scenario has probability 0, and the expected measure weighs scenarios \
+                 by their probability; give at least one scenario a positive probability, leave \
+                 the column blank for all (then they count as equally likely), or use \
+                 --measure worst or each",
+            ));
+        }
+        let instance = &self.instance;
+        if weighted_floor && !instance.products.is_empty() && instance.total_weight() == 0.0 {
+            errors.push(InputError {
+                file: self.options_file.clone(),
+                row: None,
+                column: Some("weight".to_string()),
+                message: format!(
+                    "every product has weight 0, so no demand counts toward the {measure} \
+                     floor and any plan would meet it; give the products that matter a weight \
+                     above 0 (blank = 1), or ask for --floor 0"
+                ),
+            });
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors.into())
+        }
+    }
 }
 
 /// Where the scenarios come from.
@@ -41,16 +94,39 @@ fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
 }
 
 /// Reads a plan for `instance`: a directory written by `solve --out`
-/// (plan.csv, and products.csv for the reserves when present) or a plan file.
+/// (plan.csv, and products.csv for the reserves) or a plan file.
+///
+/// A directory without products.csv is an error unless its plan.csv has a
+/// `reserve` column: taking every reserve as 0 would change the fills of a
+/// plan that stockpiles without saying so.
 pub fn load_plan(path: &Path, instance: &Instance) -> Result<plan::PlanInput, InputErrors> {
     let (plan_path, products_path) = if path.is_dir() {
-        let products = path.join("products.csv");
-        (path.join("plan.csv"), products.exists().then_some(products))
+        (path.join("plan.csv"), Some(path.join("products.csv")))
     } else {
         (path.to_path_buf(), None)
     };
     let plan_bytes = read_file(&plan_path)?;
     let plan_table = Table::parse_lenient(&plan_path.display().to_string(), &plan_bytes)?;
+    let products_path = match products_path {
+        Some(products) if !products.exists() => {
+            if plan_table.column("reserve").is_none() {
+                return Err(InputError::file(
+                    &products.display().to_string(),
+                    format!(
+                        "not found; a plan directory keeps each product's reserve there \
+                         (solve --out writes it beside plan.csv), and without it every \
+                         reserve would be taken as 0. Copy products.csv back into {}, or \
+                         give --plan {} to evaluate the plan with no reserves",
+                        path.display(),
+                        plan_path.display()
+                    ),
+                )
+                .into());
+            }
+            None
+        }
+        other => other,
+    };
     let products_table = match &products_path {
         Some(p) => Some(Table::parse_lenient(
             &p.display().to_string(),
@@ -197,22 +273,12 @@ pub fn parse_with_bom(
         )
         .into());
     }
-    if with_probability.len() == all_scenarios.len()
+    // Only the `expected` measure weighs scenarios by probability: all 0 is
+    // an error for it alone (Loaded::check_requirement).
+    let zero_probabilities = (with_probability.len() == all_scenarios.len()
         && !all_scenarios.is_empty()
-        && all_scenarios
-            .iter()
-            .filter_map(|s| s.probability)
-            .sum::<f64>()
-            <= 0.0
-    {
-        return Err(InputError::at(
-            &origins[0].0,
-            origins[0].1,
-            Some("probability".to_string()),
-            "every scenario has probability 0; give at least one a positive probability",
-        )
-        .into());
-    }
+        && all_scenarios.iter().all(|s| s.probability == Some(0.0)))
+    .then(|| origins[0].clone());
 
     Ok(Loaded {
         instance: Instance {
@@ -222,5 +288,7 @@ pub fn parse_with_bom(
             bom: chain.bom,
         },
         warnings,
+        options_file: options_file.0.to_string(),
+        zero_probabilities,
     })
 }

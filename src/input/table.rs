@@ -1038,7 +1038,7 @@ impl<'a> Cells<'a> {
         Ok(Some(value))
     }
 
-    /// An optional share in [0, 1].
+    /// An optional share in [0, 1]: 0, or at least [`MIN_NUMBER`].
     pub fn share(&self, column: impl ColumnRef) -> Result<Option<f64>, InputError> {
         let text = self.text(column);
         if let Some(percent) = text.strip_suffix('%') {
@@ -1065,6 +1065,17 @@ impl<'a> Cells<'a> {
                 format!("{value} is outside [0, 1]; write a share such as 0.25 for 25%")
             };
             return Err(self.error(column, hint));
+        }
+        // The size rule of every number (README): a share of 1e-10 is a
+        // typo or a unit mistake, and no fill or cost can tell it from 0.
+        if value != 0.0 && value < MIN_NUMBER {
+            return Err(self.error(
+                column,
+                format!(
+                    "{value:e} is too small: shares other than 0 must be at least 1e-9; \
+                     write 0, or the share you meant"
+                ),
+            ));
         }
         Ok(Some(value))
     }

@@ -125,6 +125,9 @@ pub fn products_csv(
             let product = instance.product(p);
             let reserve = plan.reserve(p);
             let worst = evaluation.worst_scenario_of(p);
+            // A product at full fill everywhere has no worst scenario to
+            // name (as in the text summary and scenarios.csv).
+            let short_in = worst.filter(|k| evaluation.fill[[p.0, k.0]] < 1.0);
             vec![
                 product.name.clone(),
                 num(product.direct_demand_per_period),
@@ -135,7 +138,7 @@ pub fn products_csv(
                 selected_regions(instance, plan, p).len().to_string(),
                 num(local_share(instance, plan, p)),
                 worst.map_or_else(String::new, |k| num(evaluation.fill[[p.0, k.0]])),
-                worst.map_or_else(String::new, |k| instance.scenarios[k.0].name.clone()),
+                short_in.map_or_else(String::new, |k| instance.scenarios[k.0].name.clone()),
                 baseline.map_or_else(String::new, |b| Action::of(instance, plan, b, p).label()),
                 num(product.demand_per_period),
                 instance.final_dependents(p).len().to_string(),

@@ -19,7 +19,8 @@ pub struct Summary {
     /// Total cost of the plan.
     pub objective: Option<f64>,
     pub costs: Option<Costs>,
-    /// Cost of the cheapest plan with no resilience requirement.
+    /// Cost of the baseline: the cheapest plan with no floors at all
+    /// (neither the floor nor the products' own floors; policy rules stay).
     pub baseline_cost: Option<f64>,
     /// (objective − baseline_cost) / baseline_cost × 100.
     pub premium_pct: Option<f64>,
@@ -30,7 +31,8 @@ pub struct Summary {
     pub worst_scenario: Option<String>,
     /// Lowest fill of any weighted product in any scenario.
     pub min_product_fill: Option<f64>,
-    /// Expected (probability-weighted) fill.
+    /// Expected (probability-weighted) fill; empty when every scenario's
+    /// probability is 0.
     pub expected_fill: Option<f64>,
     /// Highest floor the measure can reach with any plan.
     pub max_floor: f64,
@@ -107,7 +109,9 @@ impl Summary {
             min_fill: worst.map(fill),
             worst_scenario: worst.map(|k| instance.scenarios[k.0].name.clone()),
             min_product_fill: min_product_fill.map(rounded),
-            expected_fill: best.map(|b| rounded(b.evaluation.expected_fill)),
+            expected_fill: best
+                .filter(|_| !instance.probabilities_all_zero())
+                .map(|b| rounded(b.evaluation.expected_fill)),
             max_floor: rounded(attainable.max_floor),
             binding_scenario: attainable
                 .binding_scenario

@@ -178,7 +178,15 @@ pub fn summary_text(instance: &Instance, solution: &Solution, summary: &Summary)
         ],
     ];
     if let Some(base) = summary.baseline_cost {
-        rows.push(vec!["Cost at floor 0".to_string(), money(base)]);
+        // The baseline drops every floor, the products' own too
+        // (models/core.md): "floor 0" would contradict a `--floor 0` run
+        // whose cost is above it because of a product's floor.
+        let label = if instance.products.iter().any(|p| p.floor.is_some()) {
+            "Cost with no floors (no product floors either)"
+        } else {
+            "Cost with no floors"
+        };
+        rows.push(vec![label.to_string(), money(base)]);
     }
     if let Some(premium) = summary.premium_pct {
         rows.push(vec![
@@ -277,7 +285,7 @@ pub fn summary_text(instance: &Instance, solution: &Solution, summary: &Summary)
         });
         let _ = writeln!(
             out,
-            "\nAgainst the floor-0 plan: {} diversified, {} stockpiled, {} localized, {} untouched.",
+            "\nAgainst the plan with no floors: {} diversified, {} stockpiled, {} localized, {} untouched.",
             counts[0], counts[1], counts[2], counts[3]
         );
     }
@@ -294,7 +302,8 @@ pub fn summary_text(instance: &Instance, solution: &Solution, summary: &Summary)
 }
 
 /// Per final product with inputs: its worst scenario, the input that caps it
-/// there, and what the plan spends on that input beyond the floor-0 plan.
+/// there, and what the plan spends on that input beyond the baseline plan
+/// (no floors).
 fn weakest_links_text(
     instance: &Instance,
     evaluation: &crate::evaluate::Evaluation,
@@ -542,6 +551,20 @@ pub fn chokepoints_text(
         count(Class::Diversify),
         count(Class::Ok)
     );
+    let in_house: Vec<&str> = verdicts
+        .iter()
+        .map(|v| instance.product(v.product))
+        .filter(|product| product.options.is_empty())
+        .map(|product| product.name.as_str())
+        .collect();
+    if !in_house.is_empty() {
+        let _ = writeln!(
+            out,
+            "Assembled in-house (no suppliers, stock or modules to choose; judged on the \
+             assembly alone, their inputs on their own): {}.",
+            in_house.join(", ")
+        );
+    }
     out
 }
 

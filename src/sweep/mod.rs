@@ -278,14 +278,21 @@ fn load_all(
                     (Vec::new(), Some(*duration_periods))
                 }
             };
-            let parsed = input::parse_with_bom(
+            let weighted_floor = spec.floors.iter().any(|f| f.value() > 0.0);
+            let checked = input::parse_with_bom(
                 (&input_path.display().to_string(), &input_bytes),
                 &scenario_files,
                 default_duration,
                 bom.as_ref()
                     .map(|(name, bytes)| (name.as_str(), bytes.as_slice())),
-            );
-            match parsed {
+            )
+            .and_then(|l| {
+                for &measure in &spec.measures {
+                    l.check_requirement(measure, weighted_floor)?;
+                }
+                Ok(l)
+            });
+            match checked {
                 Ok(l) => {
                     for w in l.warnings {
                         if !warnings.contains(&w) {

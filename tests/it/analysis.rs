@@ -46,7 +46,7 @@ fn evaluating_the_plan_solve_wrote_gives_the_fills_solve_reported() {
         read(&plan.join("scenarios.csv")),
         read(&eval.join("scenarios.csv"))
     );
-    // products.csv matches but for `action`, which needs the floor-0 plan.
+    // products.csv matches but for `action`, which needs the baseline plan.
     let without_action = |path: &Path| -> Vec<Vec<String>> {
         let mut reader = csv::Reader::from_path(path).unwrap();
         let action = reader
@@ -131,7 +131,7 @@ fn plans_that_do_not_fit_the_options_exit_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "buys 12 units per period, capacity is 10",
+            "a.csv: row 3, column \"quantity\": product \"gas\", supplier \"ua\": buys 12 units per period, above the 10 it can supply",
         ));
     let unknown = write(&dir, "b.csv", &TODAY.replace("gas,ua,10", "gas,ru,10"));
     divopt()
@@ -374,4 +374,275 @@ fn a_budget_buys_the_highest_floor_it_can() {
         .stdout(predicate::str::contains(
             "Budget 100: below the cost of the cheapest plan",
         ));
+}
+
+/// The small chain of the QA report: kit = widget + 2 gadget, assembled in-house.
+const KIT_OPTIONS: &str = "\
+product,supplier,region,demand,unit_cost,capacity,fixed_cost,weight,holding_cost,max_reserve,floor,local
+widget,a,CN,100,10,120,50,1,0.5,,,false
+widget,b,US,100,12,80,50,1,0.5,,,false
+gadget,c,CN,50,5,60,10,2,,,,false
+gadget,d,HOME,50,9,60,10,2,,,,true
+";
+const KIT_BOM: &str = "parent,child,quantity,demand\nkit,widget,1,\nkit,gadget,2,\nkit,,,10\n";
+
+/// Regression: with a BOM, a product assembled in-house (no options) made
+/// chokepoints hand HiGHS an empty model (exit 1, "empty model").
+#[test]
+fn chokepoints_judge_products_assembled_in_house() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "o.csv", KIT_OPTIONS);
+    let bom = write(&dir, "bom.csv", KIT_BOM);
+    let scenarios = write(
+        &dir,
+        "s.csv",
+        "scenario,region,product,loss,duration\nkit_fire,*,kit,0.5,2\ncn,CN,,1,3\n",
+    );
+    let run = |extra: &[&Path], out: &str| {
+        let out = dir.path().join(out);
+        let mut command = divopt();
+        command.args([
+            "chokepoints",
+            options.to_str().unwrap(),
+            "--bom",
+            bom.to_str().unwrap(),
+        ]);
+        for file in extra {
+            command.arg("--scenarios").arg(file);
+        }
+        command.arg("--out").arg(&out).assert().success().stdout(
+            predicate::str::contains("Assembled in-house").and(predicate::str::contains(": kit.")),
+        );
+        out
+    };
+    // Regional outages do not touch the assembly: ok, at no cost.
+    let out = run(&[], "outages.csv");
+    assert_eq!(cell(&out, "kit", "class"), "ok");
+    assert_eq!(cell(&out, "kit", "protection_cost"), "0");
+    assert_eq!(cell(&out, "kit", "binding_scenario"), "");
+    assert_eq!(cell(&out, "widget", "class"), "stockpile");
+    // A fire halves the assembly for 2 periods: nothing can protect it.
+    let out = run(&[&scenarios], "fire.csv");
+    assert_eq!(cell(&out, "kit", "class"), "chokepoint");
+    assert_eq!(cell(&out, "kit", "best_fill"), "0.5");
+    assert_eq!(cell(&out, "kit", "binding_scenario"), "kit_fire");
+    assert_eq!(cell(&out, "kit", "protection_cost"), "");
+    assert_eq!(cell(&out, "kit", "baseline_cost"), "0");
+}
+
+#[test]
+fn chokepoints_of_the_shipped_chain_example() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("chokepoints.csv");
+    divopt()
+        .arg("chokepoints")
+        .arg(root.join("data/semis-chain.csv"))
+        .arg("--bom")
+        .arg(root.join("data/semis-bom.csv"))
+        .arg("--scenarios")
+        .arg(root.join("models/scenarios/semis.csv"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("chokepoint(s)"));
+    // Every product of the chain has a verdict, the in-house ones included.
+    let text = read(&out);
+    assert_eq!(text.lines().count(), 1 + 23, "{text}");
+    for product in ["car", "smartphone", "server", "home_fab_wafers"] {
+        assert_eq!(cell(&out, product, "class"), "ok", "{product}");
+    }
+    assert_eq!(cell(&out, "euv_lithography", "class"), "chokepoint");
+}
+
+/// Regression: exposure called a product with max_reserve 0 stockpilable,
+/// while the model (and chokepoints) can hold no stock of it.
+#[test]
+fn a_max_reserve_of_0_means_no_stock_in_exposure_and_chokepoints() {
+    let dir = TempDir::new().unwrap();
+    let capped = KIT_OPTIONS
+        .replace(
+            "widget,a,CN,100,10,120,50,1,0.5,,",
+            "widget,a,CN,100,10,120,50,1,0.5,0,",
+        )
+        .replace(
+            "widget,b,US,100,12,80,50,1,0.5,,",
+            "widget,b,US,100,12,80,50,1,0.5,0,",
+        );
+    let options = write(&dir, "f.csv", &capped);
+    let out = dir.path().join("x.csv");
+    divopt()
+        .args(["exposure", options.to_str().unwrap(), "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"widget .* no stock").unwrap());
+    assert_eq!(cell(&out, "widget", "stockpilable"), "false");
+    assert_eq!(cell(&out, "gadget", "stockpilable"), "false");
+    // Without the cap, widget can be stockpiled.
+    let free = write(&dir, "g.csv", KIT_OPTIONS);
+    divopt()
+        .args(["exposure", free.to_str().unwrap(), "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(cell(&out, "widget", "stockpilable"), "true");
+    // chokepoints agrees: no stock can protect widget in the CN outage.
+    let choke = dir.path().join("c.csv");
+    divopt()
+        .args(["chokepoints", options.to_str().unwrap(), "--out"])
+        .arg(&choke)
+        .assert()
+        .success();
+    assert_eq!(cell(&choke, "widget", "class"), "chokepoint");
+}
+
+/// Regression: products.csv named a worst scenario for products never
+/// short (worst_fill 1), where the text table and scenarios.csv name none.
+#[test]
+fn products_never_short_have_no_worst_scenario() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "o.csv", KIT_OPTIONS);
+    let out = dir.path().join("plan");
+    divopt()
+        .args([
+            "solve",
+            options.to_str().unwrap(),
+            "--floor",
+            "0.9",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let products = out.join("products.csv");
+    assert_eq!(cell(&products, "gadget", "worst_fill"), "1");
+    assert_eq!(cell(&products, "gadget", "worst_scenario"), "");
+    assert_eq!(cell(&products, "widget", "worst_fill"), "0.8");
+    assert_eq!(cell(&products, "widget", "worst_scenario"), "outage:CN");
+    // evaluate writes the same schema, with the same rule.
+    let eval = dir.path().join("eval");
+    divopt()
+        .args(["evaluate", options.to_str().unwrap(), "--plan"])
+        .arg(&out)
+        .arg("--out")
+        .arg(&eval)
+        .assert()
+        .success();
+    assert_eq!(
+        cell(&eval.join("products.csv"), "gadget", "worst_scenario"),
+        ""
+    );
+}
+
+/// Regression: the baseline (no floors at all, the products' own too) was
+/// labelled "Cost at floor 0", beside the dearer plan of a `--floor 0` run.
+#[test]
+fn the_baseline_is_labelled_as_the_cost_with_no_floors() {
+    let dir = TempDir::new().unwrap();
+    let own_floor = KIT_OPTIONS
+        .replace(
+            "widget,a,CN,100,10,120,50,1,0.5,,,",
+            "widget,a,CN,100,10,120,50,1,0.5,,0.9,",
+        )
+        .replace(
+            "widget,b,US,100,12,80,50,1,0.5,,,",
+            "widget,b,US,100,12,80,50,1,0.5,,0.9,",
+        );
+    let options = write(&dir, "o.csv", &own_floor);
+    let output = divopt()
+        .args(["solve", options.to_str().unwrap(), "--floor", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!stdout.contains("floor 0"), "{stdout}");
+    assert!(
+        predicate::str::is_match(r"Cost with no floors \(no product floors either\) +1310\.00\n")
+            .unwrap()
+            .eval(&stdout),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Against the plan with no floors:"),
+        "{stdout}"
+    );
+    // Without product floors the label needs no remark.
+    let plain = write(&dir, "p.csv", KIT_OPTIONS);
+    divopt()
+        .args(["solve", plain.to_str().unwrap(), "--floor", "0.9"])
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"\nCost with no floors +1310\.00\n").unwrap());
+}
+
+/// Regression: a plan directory without products.csv was evaluated with
+/// every reserve taken as 0, silently changing the fills.
+#[test]
+fn a_plan_directory_without_products_csv_is_rejected() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "o.csv", KIT_OPTIONS);
+    let solved = dir.path().join("solved");
+    divopt()
+        .args([
+            "solve",
+            options.to_str().unwrap(),
+            "--floor",
+            "0.95",
+            "--out",
+        ])
+        .arg(&solved)
+        .assert()
+        .success();
+    assert_ne!(cell(&solved.join("products.csv"), "widget", "reserve"), "0");
+    let partial = dir.path().join("partial");
+    std::fs::create_dir(&partial).unwrap();
+    std::fs::copy(solved.join("plan.csv"), partial.join("plan.csv")).unwrap();
+    let products = partial.join("products.csv");
+    divopt()
+        .args([
+            "evaluate",
+            options.to_str().unwrap(),
+            "--floor",
+            "0.95",
+            "--plan",
+        ])
+        .arg(&partial)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "{}: not found; a plan directory keeps each product's reserve there",
+            products.display()
+        )))
+        .stderr(predicate::str::contains(format!(
+            "give --plan {} to evaluate the plan with no reserves",
+            partial.join("plan.csv").display()
+        )));
+    // The plan file itself is evaluated as it stands (no reserves), and the
+    // whole directory with its reserves.
+    divopt()
+        .args([
+            "evaluate",
+            options.to_str().unwrap(),
+            "--floor",
+            "0.95",
+            "--plan",
+        ])
+        .arg(partial.join("plan.csv"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Misses floor 0.95"));
+    divopt()
+        .args([
+            "evaluate",
+            options.to_str().unwrap(),
+            "--floor",
+            "0.95",
+            "--plan",
+        ])
+        .arg(&solved)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Meets floor 0.95"));
 }

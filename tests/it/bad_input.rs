@@ -582,6 +582,34 @@ fn tiny_numbers_are_rejected() {
     );
 }
 
+/// Regression: share columns skipped the size rule, so a floor of 1e-10
+/// was accepted.
+#[test]
+fn tiny_shares_are_rejected() {
+    rejected_options(
+        "tiny_floor.csv",
+        options_with("gas,ua,UA,10,1,10,5,1,0.05,,,", "gas,ua,UA,10,1,10,5,1,0.05,,1e-10,"),
+        &["tiny_floor.csv: row 5, column \"floor\": 1e-10 is too small: shares other than 0 must be at least 1e-9; write 0"],
+    );
+    rejected_scenarios(
+        "tiny_loss.csv",
+        SCENARIOS.replace("quake,KR,,,0.2,", "quake,KR,,,1e-12,"),
+        &["tiny_loss.csv: row 3, column \"loss\": 1e-12 is too small"],
+    );
+    // The smallest share allowed, and 0, are fine.
+    let smallest = OPTIONS
+        .replace(
+            "gas,ua,UA,10,1,10,5,1,0.05,,,",
+            "gas,ua,UA,10,1,10,5,1,0.05,,1e-9,",
+        )
+        .replace(
+            "gas,cn,CN,10,1.5,10,20,1,0.05,,,",
+            "gas,cn,CN,10,1.5,10,20,1,0.05,,1e-9,",
+        );
+    let (_, stderr) = plan_of(smallest.as_bytes(), None);
+    assert!(!stderr.contains("too small"), "{stderr}");
+}
+
 #[test]
 fn costs_and_capacities_beyond_the_solvers_range_are_rejected() {
     // Each cell is below 1e15, but 1e14 × 100 units is 1e16 per period.
@@ -852,6 +880,95 @@ fn scenario_files_get_the_same_encoding_checks() {
     );
 }
 
+/// Regression: scenarios whose probabilities are all 0 were rejected even
+/// under `worst`, where probability plays no part.
+#[test]
+fn all_zero_probabilities_are_refused_only_by_the_expected_measure() {
+    let zero = "scenario,region,duration,probability\nquake,JP,2,0\nwar,TW,3,0\n";
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "options.csv", OPTIONS);
+    let scenarios = write(&dir, "zero.csv", zero);
+    let run = |measure: &str| {
+        divopt()
+            .arg("solve")
+            .arg(&options)
+            .arg("--scenarios")
+            .arg(&scenarios)
+            .args(["--measure", measure, "--json"])
+            .output()
+            .unwrap()
+    };
+    for measure in ["worst", "each"] {
+        let output = run(measure);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        // No probability to weigh the scenarios with: no expected fill.
+        let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert!(doc["summary"]["expected_fill"].is_null(), "{doc}");
+    }
+    let output = run("expected");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(
+            "zero.csv: row 2, column \"probability\": every scenario has probability 0, and the \
+             expected measure weighs scenarios by their probability; give at least one scenario a \
+             positive probability"
+        ),
+        "{stderr}"
+    );
+}
+
+/// Regression: with every weight 0 a floor above 0 held for any plan, and
+/// solve reported it met ("weighted fill 100.0%") with every product at 0%.
+#[test]
+fn a_floor_with_every_weight_0_is_refused() {
+    let unweighted = OPTIONS
+        .replace(",50,2,0.3,", ",50,0,0.3,")
+        .replace(",80,2,0.3,", ",80,0,0.3,")
+        .replace(",5,1,0.05,", ",5,0,0.05,")
+        .replace(",20,1,0.05,", ",20,0,0.05,")
+        .replace(",100,3,,", ",100,0,,")
+        .replace(",200,3,,", ",200,0,,");
+    let expected = "w0.csv: column \"weight\": every product has weight 0, so no demand counts \
+                    toward the worst floor and any plan would meet it; give the products that \
+                    matter a weight above 0 (blank = 1), or ask for --floor 0";
+    let stderr = rejected_options("w0.csv", &unweighted, &[expected]);
+    assert_eq!(stderr.matches("problem(s)").count(), 1, "{stderr}");
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "w0.csv", &unweighted);
+    let plan = write(&dir, "today.csv", PLAN);
+    let run = |args: &[&str]| {
+        let output = divopt()
+            .arg(args[0])
+            .arg(&options)
+            .args(&args[1..])
+            .output()
+            .unwrap();
+        (output.status.code(), text(&output.stderr))
+    };
+    for args in [
+        &["solve", "--measure", "each"][..],
+        &["solve", "--budget", "1e6"],
+        &["evaluate", "--plan", plan.to_str().unwrap()],
+    ] {
+        let (code, stderr) = run(args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("every product has weight 0"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // No floor asks for nothing the weights could miss.
+    for args in [
+        &["solve", "--floor", "0"][..],
+        &["evaluate", "--plan", plan.to_str().unwrap(), "--floor", "0"],
+        &["chokepoints"],
+    ] {
+        let (code, stderr) = run(args);
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Plans (`divopt evaluate --plan`)
 
@@ -887,6 +1004,43 @@ fn a_plan_with_duplicate_rows_is_rejected() {
     rejected_plan(
         &format!("{PLAN}gas,ua,10\n"),
         &["today.csv: row 6, column \"supplier\": product \"gas\", supplier \"ua\" appears twice (rows 4 and 6)"],
+    );
+}
+
+/// Regression: plans that read cleanly but do not fit the options file
+/// were rejected without a row or column ("product "wafer", supplier
+/// "tw1": buys 70 units per period, capacity is 60"), and an unselected
+/// option with a quantity was said to have "capacity 0".
+#[test]
+fn plans_that_do_not_fit_the_options_name_row_and_column() {
+    rejected_plan(
+        &PLAN.replace("wafer,jp1,60", "wafer,jp1,30").replace("wafer,tw1,40", "wafer,tw1,70"),
+        &["today.csv: row 3, column \"quantity\": product \"wafer\", supplier \"tw1\": buys 70 units per period, above the 60 it can supply; lower the quantity to at most 60"],
+    );
+    let stderr = rejected_plan(
+        "product,supplier,quantity,selected\nwafer,jp1,60,1\nwafer,tw1,40,0\ngas,ua,10,\nfoundry,tw,50,\n",
+        &["today.csv: row 3, column \"selected\": product \"wafer\", supplier \"tw1\": is not selected (selected 0) but has quantity 40; an option buys only when selected: set selected to 1, or the quantity to 0"],
+    );
+    assert!(!stderr.contains("capacity is 0"), "{stderr}");
+    rejected_plan(
+        &PLAN.replace("wafer,tw1,40", "wafer,tw1,30"),
+        &["today.csv: row 2, column \"quantity\": product \"wafer\": its quantities (rows 2, 3) add up to 90 units per period, but it needs 100 (its demand); make them add up to 100"],
+    );
+    rejected_plan(
+        &PLAN.replace("gas,ua,10\n", ""),
+        &["today.csv: product \"gas\" has no rows, so the plan buys none of the 10 units per period it needs (its demand); add a row for each supplier it buys from (its suppliers are: ua, cn)"],
+    );
+    rejected_plan(
+        "product,supplier,quantity,modules,selected\nwafer,jp1,70,,\nwafer,home,30,1,\ngas,ua,10,,\nfoundry,tw,50,,\nfoundry,home,0,6,0\n",
+        &[
+            "today.csv: row 3, column \"quantity\": product \"wafer\", supplier \"home\": buys 30 units per period, above the 20 it can supply (capacity 0 and 1 module(s) built); lower the quantity to at most 20, or build more modules (each adds 20 units per period, at most 5)",
+            "today.csv: row 6, column \"modules\": product \"foundry\", supplier \"home\": builds 6 module(s), above its max_modules 5; build at most 5",
+            "today.csv: row 6, column \"selected\": product \"foundry\", supplier \"home\": is not selected (selected 0) but builds 6 module(s)",
+        ],
+    );
+    rejected_plan(
+        "product,supplier,quantity,reserve\nwafer,jp1,60,\nwafer,tw1,40,\ngas,ua,10,\nfoundry,tw,50,5\n",
+        &["today.csv: row 5, column \"reserve\": product \"foundry\" holds 5 units in reserve but cannot be stockpiled (its holding_cost is blank in the options file); set the reserve to 0, or give the product a holding_cost"],
     );
 }
 
