@@ -96,7 +96,9 @@ pub fn classify(
             },
             (Some(best), Some(base)) => {
                 let base_fill = evaluate(&alone, &base.plan).measure(&alone, Measure::Each);
-                let class = if base_fill >= floor.value() - TOLERANCE {
+                // The protected plan is held to the product's own floor too.
+                let own_floor = alone.product(ProductId(0)).floor.map_or(0.0, Floor::value);
+                let class = if base_fill >= floor.value().max(own_floor) - TOLERANCE {
                     Class::Ok
                 } else {
                     let action = Action::of(&alone, &best.plan, &base.plan, ProductId(0));

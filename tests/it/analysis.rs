@@ -646,3 +646,46 @@ fn a_plan_directory_without_products_csv_is_rejected() {
         .success()
         .stdout(predicate::str::contains("Meets floor 0.95"));
 }
+
+/// A product whose own floor is above F is judged against both: its
+/// cheapest sourcing meeting F but not its own floor is not `ok`, and the
+/// protection cost is what its own floor costs (the same rule for every
+/// product; before, `a` was ok at 0 while `b` paid for its own floor).
+#[test]
+fn chokepoints_hold_a_product_to_its_own_floor_as_well() {
+    let dir = TempDir::new().unwrap();
+    let options = write(
+        &dir,
+        "o.csv",
+        "product,supplier,region,demand,unit_cost,capacity,fixed_cost,weight,holding_cost,floor\n\
+         a,a1,X,100,10,100,0,1,1,0.8\n\
+         a,a2,Y,100,12,50,50,1,1,0.8\n\
+         c,c1,X,100,10,100,0,1,1,\n\
+         c,c2,Y,100,12,50,50,1,1,\n",
+    );
+    let scenarios = write(
+        &dir,
+        "s.csv",
+        "scenario,region,supplier,product,loss,duration\nkx,X,,,0.5,2\n",
+    );
+    let out = dir.path().join("c.csv");
+    divopt()
+        .args([
+            "chokepoints",
+            options.to_str().unwrap(),
+            "--floor",
+            "0.5",
+            "--scenarios",
+        ])
+        .arg(&scenarios)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    // The cheapest sourcing (a1 alone) keeps 50% in kx: enough for F, not
+    // for a's own 0.8, which qualifying a2 (fixed cost 50) reaches.
+    assert_eq!(cell(&out, "a", "class"), "diversify");
+    assert_eq!(cell(&out, "a", "protection_cost"), "50");
+    assert_eq!(cell(&out, "c", "class"), "ok");
+    assert_eq!(cell(&out, "c", "protection_cost"), "0");
+}
