@@ -17,7 +17,7 @@ use crate::plan::{OptionDecision, Plan};
 pub struct Attainable {
     /// The highest floor the measure can reach (1 = fully resilient).
     pub max_floor: f64,
-    /// The scenario that caps it.
+    /// The scenario that caps it (none when it is 1: nothing caps it).
     pub binding_scenario: Option<ScenarioId>,
     /// Products short of full fill in the binding scenario, with their best
     /// fill, most limiting first (largest weighted shortfall).
@@ -99,6 +99,9 @@ pub fn attainable(instance: &Instance, measure: Measure) -> Attainable {
             .map(|(p, k)| (best.fill[[p.0, k.0]], Some(k)))
             .fold((1.0, None), |a, b| if b.0 < a.0 { b } else { a }),
     };
+    // At full fill nothing caps the measure.
+    let binding_scenario =
+        binding_scenario.filter(|_| max_floor < 1.0 - crate::evaluate::TOLERANCE);
     let capping_products = binding_scenario
         .map(|k| capping_products(instance, &best, k))
         .unwrap_or_default();

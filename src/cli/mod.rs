@@ -240,7 +240,7 @@ The model is written out in models/core.md; every column is described in README.
 const SWEEP_HELP: &str = "\
 One row per (input, scenario set, measure, floor), in that order, with columns: input, scenarios, \
 measure, floor, plan_floor (the floor whose solve found the plan the row shows: a cheaper plan \
-of a higher floor also meets this one), status, cost, premium_pct (over the floor-0 cost), \
+of a higher floor also meets this one), status, cost, premium_pct (over the cost with no floors), \
 marginal_cost (cost added per 0.01 of floor since the previous feasible point), suppliers, \
 diversified, stockpiled, localized, untouched, reserve_value, local_share, min_fill, \
 binding_scenario, max_floor, gap, solve_seconds (the only column that differs between runs), \
@@ -509,7 +509,7 @@ pub struct SweepArgs {
     #[arg(long = "scenarios", value_name = "FILE")]
     pub scenarios: Vec<PathBuf>,
 
-    /// Periods each default regional outage lasts (only without --scenarios).
+    /// Periods each default regional outage lasts (default 3; only without --scenarios).
     #[arg(long, value_name = "PERIODS", value_parser = positive, conflicts_with = "scenarios")]
     pub duration: Option<f64>,
 
@@ -521,8 +521,8 @@ pub struct SweepArgs {
     #[arg(long, value_enum, default_values = ["worst"])]
     pub measure: Vec<MeasureArg>,
 
-    /// Points solved at once (default: all cores).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    /// Points solved at once, at most 256 (default: all cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub jobs: Option<u32>,
 
     /// Relative optimality gap at which each solve stops.

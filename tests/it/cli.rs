@@ -600,3 +600,35 @@ fn a_closed_stderr_does_not_change_the_outcome() {
     // An input error, reported on stderr.
     assert_eq!(run(&["solve", "no-such-file.csv"]), Some(2));
 }
+
+/// When a plan can keep every scenario at full fill, no scenario caps the
+/// floor: summary.json names none (it named the first scenario before).
+#[test]
+fn nothing_binds_at_full_fill() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "options.csv", CHOKEPOINT);
+    let binding = |scenarios: &str| {
+        let scenarios = write(&dir, "s.csv", scenarios);
+        let (code, doc) = json(&[
+            "solve",
+            options.to_str().unwrap(),
+            "--scenarios",
+            scenarios.to_str().unwrap(),
+            "--floor",
+            "0.3",
+        ]);
+        assert_eq!(code, 0);
+        (
+            doc["summary"]["max_floor"].clone(),
+            doc["summary"]["binding_scenario"].clone(),
+        )
+    };
+    // Half of Korea's chips for a period: Taiwan's supplier covers it.
+    let (max_floor, scenario) = binding("scenario,region,loss,duration\nkr,KR,0.5,1\n");
+    assert_eq!(max_floor, 1.0);
+    assert!(scenario.is_null(), "{scenario}");
+    // Taiwan out: the chip cannot be replaced nor stockpiled.
+    let (max_floor, scenario) = binding("scenario,region,duration\ntw,TW,2\n");
+    assert!(max_floor.as_f64().unwrap() < 1.0);
+    assert_eq!(scenario, "tw");
+}
