@@ -112,9 +112,11 @@ pub fn check_instance(instance: &Instance) {
         if let Some(p) = scenario.probability {
             assert!((0.0..=1.0).contains(&p), "probability {p}");
         }
-        for &(option, loss) in &scenario.losses {
+        let least = scenario.losses.least();
+        assert!((0.0..=1.0).contains(&least), "least loss {least}");
+        for &(option, loss) in scenario.losses.more() {
             assert!(option.0 < instance.options.len());
-            assert!(loss > 0.0 && loss <= 1.0, "loss {loss}");
+            assert!(loss > least && loss <= 1.0, "loss {loss}");
         }
     }
 }
