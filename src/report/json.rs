@@ -107,7 +107,10 @@ impl Summary {
             premium_pct: premium_pct.map(rounded),
             gap: solution.gap.map(rounded),
             min_fill: worst.map(fill),
-            worst_scenario: worst.map(|k| instance.scenarios[k.0].name.clone()),
+            // At full fill in every scenario, none is worst.
+            worst_scenario: worst
+                .filter(|&k| fill(k) < 1.0 - crate::evaluate::TOLERANCE)
+                .map(|k| instance.scenarios[k.0].name.clone()),
             min_product_fill: min_product_fill.map(rounded),
             expected_fill: best
                 .filter(|_| !instance.probabilities_all_zero())

@@ -194,11 +194,16 @@ pub fn summary_text(instance: &Instance, solution: &Solution, summary: &Summary)
             format!("{premium:.2}%"),
         ]);
     }
-    if let (Some(name), Some(fill)) = (&summary.worst_scenario, summary.min_fill) {
-        rows.push(vec![
+    match (&summary.worst_scenario, summary.min_fill) {
+        (Some(name), Some(fill)) => rows.push(vec![
             "Worst scenario".to_string(),
             format!("{name}: weighted fill {}", pct(fill)),
-        ]);
+        ]),
+        (None, Some(_)) => rows.push(vec![
+            "Worst scenario".to_string(),
+            "none: full fill in every scenario".to_string(),
+        ]),
+        _ => {}
     }
     if requirement.measure == Measure::Expected {
         if let Some(expected) = summary.expected_fill {

@@ -602,7 +602,8 @@ fn a_closed_stderr_does_not_change_the_outcome() {
 }
 
 /// When a plan can keep every scenario at full fill, no scenario caps the
-/// floor: summary.json names none (it named the first scenario before).
+/// floor, and when the plan does, none is its worst: summary.json names
+/// none (it named the first scenario before).
 #[test]
 fn nothing_binds_at_full_fill() {
     let dir = TempDir::new().unwrap();
@@ -618,6 +619,11 @@ fn nothing_binds_at_full_fill() {
             "0.3",
         ]);
         assert_eq!(code, 0);
+        // The plan's worst scenario, like the ceiling's, is none at full fill.
+        assert_eq!(
+            doc["summary"]["worst_scenario"].is_null(),
+            doc["summary"]["min_fill"] == 1.0
+        );
         (
             doc["summary"]["max_floor"].clone(),
             doc["summary"]["binding_scenario"].clone(),

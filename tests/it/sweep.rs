@@ -915,3 +915,33 @@ fn resume_solves_again_a_row_showing_the_plan_of_a_floor_not_in_the_sweep() {
     sweep("0,0.5", &[], &fresh).assert().success();
     assert_eq!(without_timings(&out), without_timings(&fresh));
 }
+
+/// binding_scenario names where min_fill is, and none at full fill (it
+/// named the first scenario there before).
+#[test]
+fn no_binding_scenario_at_full_fill() {
+    let dir = TempDir::new().unwrap();
+    let options = write(&dir, "o.csv", CHOKEPOINT);
+    // Half of Korea's chips for a period: Taiwan's supplier covers it at a cost.
+    let scenarios = write(
+        &dir,
+        "s.csv",
+        "scenario,region,loss,duration\nkr,KR,0.5,1\n",
+    );
+    let out = dir.path().join("f.csv");
+    divopt()
+        .args([
+            "sweep",
+            options.to_str().unwrap(),
+            "--floors",
+            "0,1",
+            "--scenarios",
+        ])
+        .arg(&scenarios)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(column(&out, "min_fill"), ["1", "1"]);
+    assert_eq!(column(&out, "binding_scenario"), ["", ""]);
+}
