@@ -15,10 +15,20 @@
 /// when stderr is closed (`divopt … 2>&1 | head`): a line nobody can read
 /// is dropped instead.
 macro_rules! to_stderr {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
-    }};
+    ($($arg:tt)*) => {
+        $crate::write_stderr_line(format_args!($($arg)*))
+    };
+}
+
+/// [`to_stderr!`]'s writing, out of line like `eprintln!`'s, so that a
+/// message in a hot function (column generation's rounds) does not grow it.
+#[cold]
+#[inline(never)]
+#[doc(hidden)]
+pub fn write_stderr_line(message: std::fmt::Arguments) {
+    use std::io::Write;
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_fmt(message).and_then(|_| stderr.write_all(b"\n"));
 }
 
 pub mod attainable;
