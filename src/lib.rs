@@ -28,7 +28,9 @@ macro_rules! to_stderr {
 pub fn write_stderr_line(message: std::fmt::Arguments) {
     use std::io::Write;
     let mut stderr = std::io::stderr().lock();
-    let _ = stderr.write_fmt(message).and_then(|_| stderr.write_all(b"\n"));
+    let _ = stderr
+        .write_fmt(message)
+        .and_then(|_| stderr.write_all(b"\n"));
 }
 
 pub mod attainable;

@@ -56,18 +56,27 @@ pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// "1 scenario", "2 scenarios".
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// The readable summary printed on stdout.
 pub fn summary_text(instance: &Instance, solution: &Solution, summary: &Summary) -> String {
     let mut out = String::new();
     let requirement = solution.requirement;
     let _ = writeln!(
         out,
-        "Requirement: {} >= {} over {} scenarios ({} products, {} options){}",
+        "Requirement: {} >= {} over {} ({}, {}){}",
         measure_phrase(requirement.measure),
         super::num(requirement.floor.value()),
-        instance.scenarios.len(),
-        instance.products.len(),
-        instance.options.len(),
+        count(instance.scenarios.len(), "scenario"),
+        count(instance.products.len(), "product"),
+        count(instance.options.len(), "option"),
         if requirement.measure == Measure::Expected && summary.scenarios_equally_likely {
             "; no scenario gives a probability, so all are taken as equally likely"
         } else {
@@ -622,7 +631,14 @@ pub fn exposure_text(instance: &Instance, rows: &[crate::exposure::Exposure]) ->
 
 #[cfg(test)]
 mod tests {
-    use super::table;
+    use super::{count, table};
+
+    #[test]
+    fn counts_are_singular_for_one() {
+        assert_eq!(count(1, "scenario"), "1 scenario");
+        assert_eq!(count(0, "product"), "0 products");
+        assert_eq!(count(2, "option"), "2 options");
+    }
 
     #[test]
     fn tables_align_by_characters_and_trim_line_ends() {
