@@ -71,6 +71,14 @@ impl Evaluation {
         argmin(self.scenario_fill.iter().copied()).map(ScenarioId)
     }
 
+    /// [`Evaluation::worst_scenario`] when its weighted fill is below 1;
+    /// none when every scenario is at full fill (within [`TOLERANCE`]), for
+    /// then no scenario binds.
+    pub fn binding_scenario(&self) -> Option<ScenarioId> {
+        self.worst_scenario()
+            .filter(|k| self.scenario_fill[k.0] < 1.0 - TOLERANCE)
+    }
+
     /// The value the measure judges: the lowest scenario fill (`worst`), the
     /// lowest fill of a weighted product (`each`; all products if none is
     /// weighted), or the expected fill (`expected`).

@@ -108,8 +108,8 @@ impl Summary {
             gap: solution.gap.map(rounded),
             min_fill: worst.map(fill),
             // At full fill in every scenario, none is worst.
-            worst_scenario: worst
-                .filter(|&k| fill(k) < 1.0 - crate::evaluate::TOLERANCE)
+            worst_scenario: best
+                .and_then(|b| b.evaluation.binding_scenario())
                 .map(|k| instance.scenarios[k.0].name.clone()),
             min_product_fill: min_product_fill.map(rounded),
             expected_fill: best

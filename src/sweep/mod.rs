@@ -405,12 +405,10 @@ fn row_of(loaded: &Loaded, solution: &Solution, sweep: SweepIdentity) -> Frontie
         0.0
     });
     if let Some(k) = best.evaluation.worst_scenario() {
-        let fill = best.evaluation.scenario_fill[k.0];
-        row.min_fill = Some(fill);
-        // At full fill in every scenario, no scenario binds.
-        if fill < 1.0 - crate::evaluate::TOLERANCE {
-            row.binding_scenario = instance.scenarios[k.0].name.clone();
-        }
+        row.min_fill = Some(best.evaluation.scenario_fill[k.0]);
+    }
+    if let Some(k) = best.evaluation.binding_scenario() {
+        row.binding_scenario = instance.scenarios[k.0].name.clone();
     }
     row.as_written()
 }
